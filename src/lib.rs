@@ -1,0 +1,6 @@
+//! certsprint: a Discord study bot for the AWS AI certifications.
+//!
+//! Everything a study group cares about lives here in plain Rust (banks, scoring, streaks,
+//! leaderboards, stats); Discord is an adapter in `discord/`.
+
+pub mod bank;
