@@ -13,11 +13,21 @@ fn main() {
     collect_toml(&root, &mut files);
     files.sort();
 
-    let mut out = String::from("/// Shipped bank files: (path relative to questions/, contents).\n");
+    let mut out =
+        String::from("/// Shipped bank files: (path relative to questions/, contents).\n");
     out.push_str("pub static EMBEDDED_BANK_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
-        let relative = file.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        writeln!(out, "    ({relative:?}, include_str!({:?})),", file.display().to_string()).unwrap();
+        let relative = file
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        writeln!(
+            out,
+            "    ({relative:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
 
@@ -26,7 +36,9 @@ fn main() {
 }
 
 fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

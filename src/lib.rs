@@ -4,3 +4,10 @@
 //! leaderboards, stats); Discord is an adapter in `discord/`.
 
 pub mod bank;
+pub mod clock;
+pub mod config;
+pub mod discord;
+pub mod practice;
+pub mod quiz;
+pub mod random;
+pub mod store;

@@ -1,1 +1,294 @@
-fn main() {}
+//! The certsprint command line: the bot (default), bank checks, terminal practice, migrations
+//! and backups.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use certsprint::bank::report::Report;
+use certsprint::bank::{self, Bank};
+use certsprint::clock::SystemClock;
+use certsprint::config;
+use certsprint::practice::{self, PracticeOptions};
+use certsprint::quiz::Engine;
+use certsprint::random::RandomSource;
+use certsprint::store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "certsprint",
+    version,
+    about = "A Discord study bot for the AWS AI certifications"
+)]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// SQLite database URL; the file is created on first run.
+    #[arg(long, env = "DATABASE_URL", default_value = config::DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    /// Extra bank directory (<dir>/<exam-id>/*.toml) laid over the shipped banks.
+    #[arg(long = "questions", env = "CERTSPRINT_QUESTIONS", global = true)]
+    questions: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the Discord bot (the default).
+    Run(RunArgs),
+    /// Work with the question banks.
+    Bank {
+        #[command(subcommand)]
+        command: BankCommand,
+    },
+    /// Practise in the terminal, on the same engine and database as the bot.
+    Practice(PracticeArgs),
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Write a consistent copy of the database while the bot keeps running.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Default)]
+struct RunArgs {
+    /// The bot token (from the Discord developer portal). Never logged.
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Base URL for Discord's REST API: a rate-limiting proxy, or a local Discord-compatible server.
+    #[arg(long, env = "DISCORD_API_URL")]
+    api_url: Option<String>,
+    /// Register commands in this guild only (instant updates while developing).
+    #[arg(long, env = "CERTSPRINT_DEV_GUILD")]
+    dev_guild: Option<u64>,
+}
+
+#[derive(Subcommand)]
+enum BankCommand {
+    /// Check the banks and print a coverage report per exam. Exits non-zero on any problem.
+    Check {
+        /// A bank directory (<dir>/<exam-id>/*.toml) to check over the shipped banks.
+        dir: Option<PathBuf>,
+        /// Check DIR alone, without the shipped banks.
+        #[arg(long, requires = "dir")]
+        only: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also fail when a pack misses a coverage target.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Args)]
+struct PracticeArgs {
+    /// aif-c01, mla-c01 or aip-c01 (asked when left out).
+    #[arg(long, short)]
+    exam: Option<String>,
+    /// Only this domain number.
+    #[arg(long, short)]
+    domain: Option<u8>,
+    /// How many questions.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=200))]
+    count: u32,
+    /// Your name in the practice history.
+    #[arg(long, env = "USER", default_value = "you", hide_env_values = true)]
+    name: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let common = cli.common;
+    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => {
+            init_logging("info");
+            run_bot(&common, args).await
+        }
+        Command::Bank {
+            command:
+                BankCommand::Check {
+                    dir,
+                    only,
+                    json,
+                    strict,
+                },
+        } => {
+            init_logging("warn");
+            bank_check(&common, dir, only, json, strict)
+        }
+        Command::Practice(args) => {
+            init_logging("warn");
+            practice(&common, args).await
+        }
+        Command::Migrate => {
+            init_logging("info");
+            let store = open_store(&common).await?;
+            store.close().await;
+            println!("database is up to date: {}", common.database_url);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { file } => {
+            init_logging("warn");
+            anyhow::ensure!(
+                !file.exists(),
+                "{} already exists; choose a new file name",
+                file.display()
+            );
+            let store = open_store(&common).await?;
+            store
+                .backup(&file)
+                .await
+                .with_context(|| format!("backing up to {}", file.display()))?;
+            store.close().await;
+            println!("backup written to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn open_store(common: &Common) -> anyhow::Result<Store> {
+    let url = config::database_url(&common.database_url)?;
+    Store::open(&url)
+        .await
+        .with_context(|| format!("opening the database {url}"))
+}
+
+/// Loads the shipped banks (and the configured overlay); any problem stops the start.
+fn load_bank(common: &Common) -> anyhow::Result<Arc<Bank>> {
+    let overlay = config::questions_dir(common.questions.clone())?;
+    let loaded = bank::load_layered(overlay.as_deref()).context("reading the question banks")?;
+    if !loaded.problems.is_empty() {
+        for problem in &loaded.problems {
+            eprintln!("error: {problem}");
+        }
+        anyhow::bail!("the question banks have {} problem(s); run `certsprint bank check` for the full report", loaded.problems.len());
+    }
+    Ok(Arc::new(loaded.bank))
+}
+
+fn bank_check(
+    common: &Common,
+    dir: Option<PathBuf>,
+    only: bool,
+    json: bool,
+    strict: bool,
+) -> anyhow::Result<ExitCode> {
+    let files = match (dir, only) {
+        (Some(dir), true) => {
+            bank::source::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        }
+        (Some(dir), false) => bank::source::layer(
+            bank::source::embedded_files(),
+            bank::source::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?,
+        ),
+        (None, _) => match config::questions_dir(common.questions.clone())? {
+            Some(overlay) => bank::source::layer(
+                bank::source::embedded_files(),
+                bank::source::read_dir(&overlay)?,
+            ),
+            None => bank::source::embedded_files(),
+        },
+    };
+    let loaded = bank::load(&files);
+    let report = Report::new(&loaded.bank, loaded.problems);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    let failed = !report.is_clean() || (strict && report.warning_count() > 0);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn practice(common: &Common, args: PracticeArgs) -> anyhow::Result<ExitCode> {
+    let bank = load_bank(common)?;
+    let store = open_store(common).await?;
+    let engine = Engine::new(
+        store.clone(),
+        bank,
+        Arc::new(SystemClock),
+        Arc::new(RandomSource::from_os()),
+    );
+    let term = console::Term::stdout();
+    let options = PracticeOptions {
+        exam: args.exam,
+        domain: args.domain,
+        count: args.count,
+        name: args.name,
+        colors: console::colors_enabled(),
+        width: usize::from(term.size().1).min(100),
+    };
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let mut stdout = std::io::stdout();
+    let result = practice::run(&engine, &options, stdin, &mut stdout, interrupt).await;
+    store.close().await;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
+    let token = config::Token::parse(args.token.as_deref())?;
+    let api_url = config::api_url(args.api_url.as_deref())?;
+    // Everything that can fail runs before the client connects: never online but deaf.
+    let bank = load_bank(common)?;
+    let store = open_store(common).await?;
+    let settings = certsprint::discord::Settings {
+        token,
+        api_url,
+        dev_guild: args.dev_guild,
+    };
+    let engine = Engine::new(
+        store.clone(),
+        bank,
+        Arc::new(SystemClock),
+        Arc::new(RandomSource::from_os()),
+    );
+    let result = certsprint::discord::run(engine, settings).await;
+    store.close().await;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}

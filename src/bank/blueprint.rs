@@ -46,11 +46,20 @@ struct RawTask {
 /// Parses one exam.toml; `None` when it cannot be used (the problems say why).
 pub fn parse(file: &BankFile, problems: &mut Vec<Problem>) -> Option<Exam> {
     let lines = LineIndex::new(&file.text);
-    let mut report = Reporter { file: &file.display, lines: &lines, problems };
+    let mut report = Reporter {
+        file: &file.display,
+        lines: &lines,
+        problems,
+    };
     let raw: RawExam = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(error) => {
-            report.at(error.span().map(|s| s.start), None, None, error.message().trim());
+            report.at(
+                error.span().map(|s| s.start),
+                None,
+                None,
+                error.message().trim(),
+            );
             return None;
         }
     };
@@ -61,17 +70,38 @@ pub fn parse(file: &BankFile, problems: &mut Vec<Problem>) -> Option<Exam> {
             Some(raw.id.span().start),
             None,
             Some("id"),
-            format!("exam id {:?} must match its directory name {:?}", raw.id.get_ref(), file.pack),
+            format!(
+                "exam id {:?} must match its directory name {:?}",
+                raw.id.get_ref(),
+                file.pack
+            ),
         );
     }
-    if raw.short.get_ref().is_empty() || !raw.short.get_ref().chars().all(|c| c.is_ascii_lowercase()) {
-        report.at(Some(raw.short.span().start), None, Some("short"), "must be lowercase letters, e.g. \"aif\"");
+    if raw.short.get_ref().is_empty()
+        || !raw.short.get_ref().chars().all(|c| c.is_ascii_lowercase())
+    {
+        report.at(
+            Some(raw.short.span().start),
+            None,
+            Some("short"),
+            "must be lowercase letters, e.g. \"aif\"",
+        );
     }
     if *raw.scored.get_ref() > raw.questions || *raw.scored.get_ref() == 0 {
-        report.at(Some(raw.scored.span().start), None, Some("scored"), "must be between 1 and `questions`");
+        report.at(
+            Some(raw.scored.span().start),
+            None,
+            Some("scored"),
+            "must be between 1 and `questions`",
+        );
     }
     if !(100..=1000).contains(raw.passing_score.get_ref()) {
-        report.at(Some(raw.passing_score.span().start), None, Some("passing_score"), "must be a scaled score from 100 to 1000");
+        report.at(
+            Some(raw.passing_score.span().start),
+            None,
+            Some("passing_score"),
+            "must be a scaled score from 100 to 1000",
+        );
     }
 
     let mut kinds = Vec::new();
@@ -93,30 +123,66 @@ pub fn parse(file: &BankFile, problems: &mut Vec<Problem>) -> Option<Exam> {
         let at = Some(spanned.span().start);
         let domain = spanned.get_ref();
         if usize::from(domain.number) != index + 1 {
-            report.at(at, None, Some("number"), format!("domains must be numbered 1, 2, ... in order; found {} at position {}", domain.number, index + 1));
+            report.at(
+                at,
+                None,
+                Some("number"),
+                format!(
+                    "domains must be numbered 1, 2, ... in order; found {} at position {}",
+                    domain.number,
+                    index + 1
+                ),
+            );
         }
         if domain.tasks.is_empty() {
-            report.at(at, None, Some("tasks"), format!("domain {} has no task statements", domain.number));
+            report.at(
+                at,
+                None,
+                Some("tasks"),
+                format!("domain {} has no task statements", domain.number),
+            );
         }
         for task in &domain.tasks {
             let prefix = format!("{}.", domain.number);
             if !task.id.starts_with(&prefix) || task.id[prefix.len()..].parse::<u8>().is_err() {
-                report.at(at, None, Some("tasks"), format!("task id {:?} must look like \"{}N\"", task.id, prefix));
+                report.at(
+                    at,
+                    None,
+                    Some("tasks"),
+                    format!("task id {:?} must look like \"{}N\"", task.id, prefix),
+                );
             }
             if !task_ids.insert(task.id.clone()) {
-                report.at(at, None, Some("tasks"), format!("task id {:?} appears twice", task.id));
+                report.at(
+                    at,
+                    None,
+                    Some("tasks"),
+                    format!("task id {:?} appears twice", task.id),
+                );
             }
         }
         domains.push(Domain {
             number: domain.number,
             name: domain.name.clone(),
             weight: domain.weight,
-            tasks: domain.tasks.iter().map(|t| Task { id: t.id.clone(), name: t.name.clone() }).collect(),
+            tasks: domain
+                .tasks
+                .iter()
+                .map(|t| Task {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                })
+                .collect(),
         });
     }
     let total: u32 = domains.iter().map(|d| d.weight).sum();
     if total != 100 {
-        report.at(Some(0), None, Some("weight"), format!("domain weights add up to {total}, not 100"));
+        report.at(
+            Some(0),
+            None,
+            Some("weight"),
+            format!("domain weights add up to {total}, not 100"),
+        );
     }
 
     if report.problems.len() > before {

@@ -44,11 +44,20 @@ impl ParsedItem {
 
 pub fn parse(file: &BankFile, exam: &Exam, problems: &mut Vec<Problem>) -> Vec<ParsedItem> {
     let lines = Arc::new(LineIndex::new(&file.text));
-    let mut report = Reporter { file: &file.display, lines: &lines, problems };
+    let mut report = Reporter {
+        file: &file.display,
+        lines: &lines,
+        problems,
+    };
     let raw: RawItemFile = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(error) => {
-            report.at(error.span().map(|s| s.start), None, None, error.message().trim());
+            report.at(
+                error.span().map(|s| s.start),
+                None,
+                None,
+                error.message().trim(),
+            );
             return Vec::new();
         }
     };
@@ -70,7 +79,12 @@ pub fn parse(file: &BankFile, exam: &Exam, problems: &mut Vec<Problem>) -> Vec<P
         .filter_map(|table| {
             let offset = table.span().start;
             let question = build(table.into_inner(), offset, exam, &cases, &mut report)?;
-            Some(ParsedItem { question, file: file.display.clone(), offset, lines: Arc::clone(&lines) })
+            Some(ParsedItem {
+                question,
+                file: file.display.clone(),
+                offset,
+                lines: Arc::clone(&lines),
+            })
         })
         .collect()
 }
@@ -99,73 +113,145 @@ fn build(
     let answer = fields.strings(report, qid, "answer", true);
     let explanation = fields.text(report, qid, "explanation");
     let references = fields.strings(report, qid, "references", true);
-    let services = fields.strings(report, qid, "services", false).unwrap_or_default();
+    let services = fields
+        .strings(report, qid, "services", false)
+        .unwrap_or_default();
     fields.deny_rest(report, qid);
 
     let kind = kind_text.as_deref().and_then(|text| {
         let kind = Kind::parse(text);
         if kind.is_none() {
-            fields.report(report, qid, "kind", format!("unknown kind {text:?} (use single, multiple, ordering, matching)"));
+            fields.report(
+                report,
+                qid,
+                "kind",
+                format!("unknown kind {text:?} (use single, multiple, ordering, matching)"),
+            );
         }
         kind
     });
     if let Some(kind) = kind {
         if !exam.kinds.contains(&kind) {
             let allowed: Vec<_> = exam.kinds.iter().map(|k| k.as_str()).collect();
-            fields.report(report, qid, "kind", format!("{} does not allow {kind} items (allowed: {})", exam.code, allowed.join(", ")));
+            fields.report(
+                report,
+                qid,
+                "kind",
+                format!(
+                    "{} does not allow {kind} items (allowed: {})",
+                    exam.code,
+                    allowed.join(", ")
+                ),
+            );
         }
     }
 
-    let domain = domain.and_then(|number| match u8::try_from(number).ok().and_then(|n| exam.domain(n)) {
-        Some(domain) => Some(domain),
-        None => {
-            fields.report(report, qid, "domain", format!("{} has no domain {number}", exam.code));
-            None
-        }
-    });
+    let domain =
+        domain.and_then(
+            |number| match u8::try_from(number).ok().and_then(|n| exam.domain(n)) {
+                Some(domain) => Some(domain),
+                None => {
+                    fields.report(
+                        report,
+                        qid,
+                        "domain",
+                        format!("{} has no domain {number}", exam.code),
+                    );
+                    None
+                }
+            },
+        );
     if let (Some(domain), Some(task)) = (domain, task.as_deref()) {
         if !domain.tasks.iter().any(|t| t.id == task) {
-            fields.report(report, qid, "task", format!("task {task:?} is not a task statement of domain {}", domain.number));
+            fields.report(
+                report,
+                qid,
+                "task",
+                format!(
+                    "task {task:?} is not a task statement of domain {}",
+                    domain.number
+                ),
+            );
         }
     }
     if let (Some(id), Some(task)) = (qid, task.as_deref()) {
         if !id_is_well_formed(id, &exam.short, task) {
-            fields.report(report, qid, "id", format!("id must be \"{}-{task}-NNN\" (three digits)", exam.short));
+            fields.report(
+                report,
+                qid,
+                "id",
+                format!("id must be \"{}-{task}-NNN\" (three digits)", exam.short),
+            );
         }
     }
     if let Some(level) = difficulty {
         if !(1..=3).contains(&level) {
-            fields.report(report, qid, "difficulty", "must be 1 (recall), 2 (apply) or 3 (analyse/design)");
+            fields.report(
+                report,
+                qid,
+                "difficulty",
+                "must be 1 (recall), 2 (apply) or 3 (analyse/design)",
+            );
         }
     }
     let case = case_id.and_then(|case_id| match cases.get(&case_id) {
         Some(case) => Some(Arc::clone(case)),
         None => {
-            fields.report(report, qid, "case", format!("no [[case]] with id {case_id:?} in this file"));
+            fields.report(
+                report,
+                qid,
+                "case",
+                format!("no [[case]] with id {case_id:?} in this file"),
+            );
             None
         }
     });
 
     let options = options.unwrap_or_default();
     let prompts = prompts.unwrap_or_default();
-    for (field, texts) in [("options", &options), ("prompts", &prompts), ("references", references.as_ref().unwrap_or(&Vec::new()))] {
+    for (field, texts) in [
+        ("options", &options),
+        ("prompts", &prompts),
+        ("references", references.as_ref().unwrap_or(&Vec::new())),
+    ] {
         if texts.iter().any(|text| text.trim().is_empty()) {
             fields.report(report, qid, field, "has an empty or whitespace-only entry");
         }
     }
     if references.as_ref().is_some_and(Vec::is_empty) {
-        fields.report(report, qid, "references", "needs at least one documentation URL");
+        fields.report(
+            report,
+            qid,
+            "references",
+            "needs at least one documentation URL",
+        );
     }
     for (i, option) in options.iter().enumerate() {
-        if options[..i].iter().any(|other| other.trim() == option.trim()) {
-            fields.report(report, qid, "options", format!("option {} repeats an earlier option", super::model::letter(i as u8)));
+        if options[..i]
+            .iter()
+            .any(|other| other.trim() == option.trim())
+        {
+            fields.report(
+                report,
+                qid,
+                "options",
+                format!(
+                    "option {} repeats an earlier option",
+                    super::model::letter(i as u8)
+                ),
+            );
         }
     }
 
     let key = match (kind, answer) {
-        (Some(kind), Some(answer)) => check_shape(kind, stem.as_deref(), &options, &prompts, &answer, |field, message| {
-            fields.report(report, qid, field, message)
-        }),
+        (Some(kind), Some(answer)) => check_shape(
+            kind,
+            stem.as_deref(),
+            &options,
+            &prompts,
+            &answer,
+            |field, message| fields.report(report, qid, field, message),
+        ),
         _ => None,
     };
 
@@ -240,11 +326,17 @@ fn check_shape(
             Some(_) => {
                 letters_ok = false;
                 let last = super::model::letter(options.len().saturating_sub(1) as u8);
-                problem("answer", format!("letter {} is outside the options A-{last}", text.trim()));
+                problem(
+                    "answer",
+                    format!("letter {} is outside the options A-{last}", text.trim()),
+                );
             }
             None => {
                 letters_ok = false;
-                problem("answer", format!("{text:?} is not an option letter (use \"A\", \"B\", ...)"));
+                problem(
+                    "answer",
+                    format!("{text:?} is not an option letter (use \"A\", \"B\", ...)"),
+                );
             }
         }
     }
@@ -259,21 +351,50 @@ fn check_shape(
         sorted.len() == indices.len()
     };
     let count_ok = match kind {
-        Kind::Single => expect(indices.len() == 1, || problem("answer", format!("a single-choice item has exactly 1 answer letter; found {}", indices.len()))),
+        Kind::Single => expect(indices.len() == 1, || {
+            problem(
+                "answer",
+                format!(
+                    "a single-choice item has exactly 1 answer letter; found {}",
+                    indices.len()
+                ),
+            )
+        }),
         Kind::Multiple => {
             let declared = stem.and_then(declared_select_count);
             match declared {
-                None => expect(false, || problem("stem", "a multiple-response stem must say \"(Select TWO.)\" or \"(Select THREE.)\" ...".to_string())),
+                None => expect(false, || {
+                    problem("stem", "a multiple-response stem must say \"(Select TWO.)\" or \"(Select THREE.)\" ...".to_string())
+                }),
                 Some(n) => expect(indices.len() == n && n >= 2 && distinct, || {
-                    problem("answer", format!("the stem asks to select {n}; the answer has {} distinct letters", if distinct { indices.len() } else { 0 }))
+                    problem(
+                        "answer",
+                        format!(
+                            "the stem asks to select {n}; the answer has {} distinct letters",
+                            if distinct { indices.len() } else { 0 }
+                        ),
+                    )
                 }),
             }
         }
         Kind::Ordering => expect(indices.len() == options.len() && distinct, || {
-            problem("answer", format!("an ordering answer lists every one of the {} steps once, in order", options.len()))
+            problem(
+                "answer",
+                format!(
+                    "an ordering answer lists every one of the {} steps once, in order",
+                    options.len()
+                ),
+            )
         }),
         Kind::Matching => expect(indices.len() == prompts.len(), || {
-            problem("answer", format!("a matching answer has one letter per prompt ({}); found {}", prompts.len(), indices.len()))
+            problem(
+                "answer",
+                format!(
+                    "a matching answer has one letter per prompt ({}); found {}",
+                    prompts.len(),
+                    indices.len()
+                ),
+            )
         }),
     };
     if !(before_ok && count_ok) {
@@ -305,20 +426,36 @@ pub fn declared_select_count(stem: &str) -> Option<usize> {
     let upper = stem.to_uppercase();
     let at = upper.find("(SELECT ")?;
     let rest = &upper[at + 8..];
-    WORDS.iter().find(|(word, _)| rest.starts_with(word)).map(|&(_, n)| n)
+    WORDS
+        .iter()
+        .find(|(word, _)| rest.starts_with(word))
+        .map(|&(_, n)| n)
 }
 
 fn id_is_well_formed(id: &str, short: &str, task: &str) -> bool {
-    let Some(number) = id.strip_prefix(&format!("{short}-{task}-")) else { return false };
+    let Some(number) = id.strip_prefix(&format!("{short}-{task}-")) else {
+        return false;
+    };
     number.len() == 3 && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Characters the question takes in a Discord embed (case, stem, lettered options, prompts).
 pub fn display_len(question: &Question) -> usize {
     const PER_LINE_MARKUP: usize = 8; // "**A.** " and a newline
-    let case = question.case.as_ref().map_or(0, |case| case.scenario.chars().count() + 2);
-    let options: usize = question.options.iter().map(|o| o.chars().count() + PER_LINE_MARKUP).sum();
-    let prompts: usize = question.prompts.iter().map(|p| p.chars().count() + PER_LINE_MARKUP).sum();
+    let case = question
+        .case
+        .as_ref()
+        .map_or(0, |case| case.scenario.chars().count() + 2);
+    let options: usize = question
+        .options
+        .iter()
+        .map(|o| o.chars().count() + PER_LINE_MARKUP)
+        .sum();
+    let prompts: usize = question
+        .prompts
+        .iter()
+        .map(|p| p.chars().count() + PER_LINE_MARKUP)
+        .sum();
     case + question.stem.chars().count() + 2 + options + prompts
 }
 
@@ -338,18 +475,34 @@ impl Fields {
                 (key.into_inner(), (at, value.into_inner()))
             })
             .collect();
-        Fields { entries, taken: Vec::new(), table_at }
+        Fields {
+            entries,
+            taken: Vec::new(),
+            table_at,
+        }
     }
 
     fn line_of(&self, field: &str) -> usize {
         self.entries.get(field).map_or(self.table_at, |(at, _)| *at)
     }
 
-    fn report(&self, report: &mut Reporter<'_>, qid: Option<&str>, field: &str, message: impl Into<String>) {
+    fn report(
+        &self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
         report.at(Some(self.line_of(field)), qid, Some(field), message);
     }
 
-    fn take(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str, required: bool) -> Option<(usize, Value)> {
+    fn take(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+        required: bool,
+    ) -> Option<(usize, Value)> {
         match self.entries.get(field) {
             Some((at, value)) => {
                 self.taken.push(field);
@@ -364,31 +517,70 @@ impl Fields {
         }
     }
 
-    fn typed<T>(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str, required: bool, expected: &str, convert: impl FnOnce(Value) -> Option<T>) -> Option<T> {
+    fn typed<T>(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+        required: bool,
+        expected: &str,
+        convert: impl FnOnce(Value) -> Option<T>,
+    ) -> Option<T> {
         let (at, value) = self.take(report, qid, field, required)?;
         let found = value.type_str();
         let converted = convert(value);
         if converted.is_none() {
-            report.at(Some(at), qid, Some(field), format!("must be {expected}, found {found}"));
+            report.at(
+                Some(at),
+                qid,
+                Some(field),
+                format!("must be {expected}, found {found}"),
+            );
         }
         converted
     }
 
-    fn string(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str) -> Option<String> {
-        let text = self.typed(report, qid, field, true, "a string", |v| v.as_str().map(str::to_string))?;
+    fn string(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+    ) -> Option<String> {
+        let text = self.typed(report, qid, field, true, "a string", |v| {
+            v.as_str().map(str::to_string)
+        })?;
         self.non_blank(report, qid, field, text)
     }
 
-    fn optional_string(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str) -> Option<String> {
-        self.typed(report, qid, field, false, "a string", |v| v.as_str().map(str::to_string))
+    fn optional_string(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+    ) -> Option<String> {
+        self.typed(report, qid, field, false, "a string", |v| {
+            v.as_str().map(str::to_string)
+        })
     }
 
     /// Prose (stem, explanation): trimmed of the leading newline a `"""` block starts with.
-    fn text(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str) -> Option<String> {
-        self.string(report, qid, field).map(|text| text.trim().to_string())
+    fn text(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+    ) -> Option<String> {
+        self.string(report, qid, field)
+            .map(|text| text.trim().to_string())
     }
 
-    fn non_blank(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str, text: String) -> Option<String> {
+    fn non_blank(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+        text: String,
+    ) -> Option<String> {
         if text.trim().is_empty() {
             self.report(report, qid, field, "is empty or whitespace only");
             return None;
@@ -396,21 +588,55 @@ impl Fields {
         Some(text)
     }
 
-    fn integer(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str) -> Option<i64> {
+    fn integer(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+    ) -> Option<i64> {
         self.typed(report, qid, field, true, "an integer", |v| v.as_integer())
     }
 
-    fn strings(&mut self, report: &mut Reporter<'_>, qid: Option<&str>, field: &'static str, required: bool) -> Option<Vec<String>> {
-        self.typed(report, qid, field, required, "an array of strings", |value| {
-            value.as_array()?.iter().map(|item| item.as_str().map(|s| s.trim().to_string())).collect()
-        })
+    fn strings(
+        &mut self,
+        report: &mut Reporter<'_>,
+        qid: Option<&str>,
+        field: &'static str,
+        required: bool,
+    ) -> Option<Vec<String>> {
+        self.typed(
+            report,
+            qid,
+            field,
+            required,
+            "an array of strings",
+            |value| {
+                value
+                    .as_array()?
+                    .iter()
+                    .map(|item| item.as_str().map(|s| s.trim().to_string()))
+                    .collect()
+            },
+        )
     }
 
     /// Every field not taken is unknown: most often a typo of a real one.
     fn deny_rest(&mut self, report: &mut Reporter<'_>, qid: Option<&str>) {
         const KNOWN: [&str; 14] = [
-            "id", "domain", "task", "kind", "difficulty", "case", "stem", "options", "prompts", "answer",
-            "explanation", "references", "services", "scenario",
+            "id",
+            "domain",
+            "task",
+            "kind",
+            "difficulty",
+            "case",
+            "stem",
+            "options",
+            "prompts",
+            "answer",
+            "explanation",
+            "references",
+            "services",
+            "scenario",
         ];
         for (name, (at, _)) in &self.entries {
             if !self.taken.contains(&name.as_str()) {
@@ -441,7 +667,8 @@ fn close_spelling(known: &str, typed: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     match long.len() - short.len() {
         0 => a.iter().zip(b).filter(|(x, y)| x != y).count() == 1,
-        1 => (0..long.len()).any(|skip| long[..skip] == short[..skip] && long[skip + 1..] == short[skip..]),
+        1 => (0..long.len())
+            .any(|skip| long[..skip] == short[..skip] && long[skip + 1..] == short[skip..]),
         _ => false,
     }
 }
@@ -453,7 +680,10 @@ mod tests {
     #[test]
     fn select_counts_read_the_exam_wording() {
         assert_eq!(declared_select_count("Which steps? (Select TWO.)"), Some(2));
-        assert_eq!(declared_select_count("Which steps? (select three.)"), Some(3));
+        assert_eq!(
+            declared_select_count("Which steps? (select three.)"),
+            Some(3)
+        );
         assert_eq!(declared_select_count("Which step?"), None);
     }
 

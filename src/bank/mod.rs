@@ -56,8 +56,10 @@ pub fn load(files: &[BankFile]) -> Loaded {
     check_duplicate_ids(&parsed, &mut problems);
     check_near_duplicates(&parsed, &mut problems);
 
-    let rejected: std::collections::HashSet<&str> =
-        problems.iter().filter_map(|p| p.question.as_deref()).collect();
+    let rejected: std::collections::HashSet<&str> = problems
+        .iter()
+        .filter_map(|p| p.question.as_deref())
+        .collect();
     for item in parsed {
         if rejected.contains(item.question.id.as_str()) {
             continue;
@@ -67,7 +69,10 @@ pub fn load(files: &[BankFile]) -> Loaded {
         }
     }
     exams.sort_by(|a, b| a.id.cmp(&b.id));
-    Loaded { bank: Bank::new(exams), problems }
+    Loaded {
+        bank: Bank::new(exams),
+        problems,
+    }
 }
 
 /// The shipped banks, with an optional directory laid over them.
@@ -89,7 +94,11 @@ fn check_duplicate_ids(parsed: &[items::ParsedItem], problems: &mut Vec<Problem>
                 line: Some(item.line()),
                 question: Some(id.to_string()),
                 field: Some("id".into()),
-                message: format!("duplicate id: already used at {}:{}", first.file, first.line()),
+                message: format!(
+                    "duplicate id: already used at {}:{}",
+                    first.file,
+                    first.line()
+                ),
             }),
             None => {
                 first_seen.insert(id, item);
@@ -103,7 +112,12 @@ fn check_near_duplicates(parsed: &[items::ParsedItem], problems: &mut Vec<Proble
         .iter()
         .map(|item| {
             let q = &item.question;
-            Shingles::of(&format!("{} {} {}", q.stem, q.options.join(" "), q.prompts.join(" ")))
+            Shingles::of(&format!(
+                "{} {} {}",
+                q.stem,
+                q.options.join(" "),
+                q.prompts.join(" ")
+            ))
         })
         .collect();
     for (i, later) in parsed.iter().enumerate() {

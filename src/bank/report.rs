@@ -47,7 +47,10 @@ pub struct DomainCoverage {
 
 impl Report {
     pub fn new(bank: &Bank, problems: Vec<Problem>) -> Report {
-        Report { problems, exams: bank.exams.iter().map(ExamCoverage::of).collect() }
+        Report {
+            problems,
+            exams: bank.exams.iter().map(ExamCoverage::of).collect(),
+        }
     }
 
     pub fn is_clean(&self) -> bool {
@@ -69,7 +72,11 @@ impl Report {
         for exam in &self.exams {
             exam.write_text(&mut out);
         }
-        let verdict = if self.problems.is_empty() { "clean" } else { "NOT clean" };
+        let verdict = if self.problems.is_empty() {
+            "clean"
+        } else {
+            "NOT clean"
+        };
         writeln!(
             out,
             "{verdict}: {} problem(s), {} coverage warning(s), {} item(s) in {} exam(s)",
@@ -86,7 +93,13 @@ impl Report {
 impl ExamCoverage {
     pub fn of(exam: &Exam) -> ExamCoverage {
         let total = exam.items.len();
-        let share = |count: usize| if total == 0 { 0.0 } else { count as f64 * 100.0 / total as f64 };
+        let share = |count: usize| {
+            if total == 0 {
+                0.0
+            } else {
+                count as f64 * 100.0 / total as f64
+            }
+        };
         let domains: Vec<DomainCoverage> = exam
             .domains
             .iter()
@@ -101,7 +114,12 @@ impl ExamCoverage {
                     tasks: domain
                         .tasks
                         .iter()
-                        .map(|task| (task.id.clone(), exam.items.iter().filter(|q| q.task == task.id).count()))
+                        .map(|task| {
+                            (
+                                task.id.clone(),
+                                exam.items.iter().filter(|q| q.task == task.id).count(),
+                            )
+                        })
                         .collect(),
                 }
             })
@@ -111,9 +129,15 @@ impl ExamCoverage {
             .iter()
             .map(|&kind| (kind, exam.items.iter().filter(|q| q.kind == kind).count()))
             .collect();
-        let singles: Vec<u8> =
-            exam.items.iter().filter(|q| q.kind == Kind::Single).map(|q| q.key.0[0]).collect();
-        let single_keys = (0..4u8).map(|i| (letter(i), singles.iter().filter(|&&k| k == i).count())).collect();
+        let singles: Vec<u8> = exam
+            .items
+            .iter()
+            .filter(|q| q.kind == Kind::Single)
+            .map(|q| q.key.0[0])
+            .collect();
+        let single_keys = (0..4u8)
+            .map(|i| (letter(i), singles.iter().filter(|&&k| k == i).count()))
+            .collect();
         let mut difficulty = [0; 3];
         for item in &exam.items {
             difficulty[usize::from(item.difficulty.clamp(1, 3) - 1)] += 1;
@@ -148,20 +172,27 @@ impl ExamCoverage {
             }
             for (task, count) in &domain.tasks {
                 if *count < MIN_ITEMS_PER_TASK {
-                    gaps.push(format!("task {task} has {count} item(s); at least {MIN_ITEMS_PER_TASK} wanted"));
+                    gaps.push(format!(
+                        "task {task} has {count} item(s); at least {MIN_ITEMS_PER_TASK} wanted"
+                    ));
                 }
             }
         }
         let count_of = |kind: Kind| self.kinds.iter().find(|(k, _)| *k == kind).map(|&(_, n)| n);
         if let Some(multiple) = count_of(Kind::Multiple) {
             if (multiple as f64) < MIN_MULTIPLE_SHARE * self.items as f64 {
-                gaps.push(format!("{multiple} multiple-response item(s): under {:.0}% of the pack", MIN_MULTIPLE_SHARE * 100.0));
+                gaps.push(format!(
+                    "{multiple} multiple-response item(s): under {:.0}% of the pack",
+                    MIN_MULTIPLE_SHARE * 100.0
+                ));
             }
         }
         for kind in [Kind::Ordering, Kind::Matching] {
             if let Some(count) = count_of(kind) {
                 if count < MIN_ORDERING_AND_MATCHING {
-                    gaps.push(format!("{count} {kind} item(s); at least {MIN_ORDERING_AND_MATCHING} wanted"));
+                    gaps.push(format!(
+                        "{count} {kind} item(s); at least {MIN_ORDERING_AND_MATCHING} wanted"
+                    ));
                 }
             }
         }
@@ -192,19 +223,36 @@ impl ExamCoverage {
                 gap
             )
             .unwrap();
-            let tasks: Vec<String> = domain.tasks.iter().map(|(task, n)| format!("{task}: {n}")).collect();
+            let tasks: Vec<String> = domain
+                .tasks
+                .iter()
+                .map(|(task, n)| format!("{task}: {n}"))
+                .collect();
             writeln!(out, "      tasks  {}", tasks.join("  ")).unwrap();
         }
         let kinds: Vec<String> = self
             .kinds
             .iter()
-            .map(|(kind, n)| format!("{kind} {n} ({:.0}%)", *n as f64 * 100.0 / self.items.max(1) as f64))
+            .map(|(kind, n)| {
+                format!(
+                    "{kind} {n} ({:.0}%)",
+                    *n as f64 * 100.0 / self.items.max(1) as f64
+                )
+            })
             .collect();
         writeln!(out, "  kinds       {}", kinds.join(", ")).unwrap();
-        let keys: Vec<String> = self.single_keys.iter().map(|(key, n)| format!("{key} {n}")).collect();
+        let keys: Vec<String> = self
+            .single_keys
+            .iter()
+            .map(|(key, n)| format!("{key} {n}"))
+            .collect();
         writeln!(out, "  single keys {}", keys.join(", ")).unwrap();
         let [recall, apply, design] = self.difficulty;
-        writeln!(out, "  difficulty  recall {recall}, apply {apply}, analyse/design {design}").unwrap();
+        writeln!(
+            out,
+            "  difficulty  recall {recall}, apply {apply}, analyse/design {design}"
+        )
+        .unwrap();
         for warning in &self.warnings {
             writeln!(out, "  warning: {warning}").unwrap();
         }

@@ -50,13 +50,21 @@ pub fn read_dir(root: &Path) -> io::Result<Vec<BankFile>> {
         if !pack_path.is_dir() {
             continue;
         }
-        let pack = pack_path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let pack = pack_path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         for entry in std::fs::read_dir(&pack_path)? {
             let path = entry?.path();
             if path.is_file() && path.extension().is_some_and(|ext| ext == "toml") {
                 files.push(BankFile {
                     pack: pack.clone(),
-                    name: path.file_name().unwrap_or_default().to_string_lossy().to_string(),
+                    name: path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .to_string(),
                     display: path.display().to_string(),
                     text: std::fs::read_to_string(&path)?,
                 });
@@ -70,8 +78,11 @@ pub fn read_dir(root: &Path) -> io::Result<Vec<BankFile>> {
 /// Lays `overlay` over `base`: a pack the overlay gives an exam.toml replaces the base pack whole;
 /// other overlay files join the base pack of the same name (a same-named file replaces it).
 pub fn layer(base: Vec<BankFile>, overlay: Vec<BankFile>) -> Vec<BankFile> {
-    let replaced: Vec<String> =
-        overlay.iter().filter(|f| f.is_blueprint()).map(|f| f.pack.clone()).collect();
+    let replaced: Vec<String> = overlay
+        .iter()
+        .filter(|f| f.is_blueprint())
+        .map(|f| f.pack.clone())
+        .collect();
     let mut by_key: BTreeMap<(String, String), BankFile> = base
         .into_iter()
         .filter(|file| !replaced.contains(&file.pack))
@@ -100,13 +111,20 @@ mod tests {
     fn the_shipped_banks_are_embedded() {
         let files = embedded_files();
         for pack in ["aif-c01", "mla-c01", "aip-c01"] {
-            assert!(files.iter().any(|f| f.pack == pack && f.is_blueprint()), "{pack}");
+            assert!(
+                files.iter().any(|f| f.pack == pack && f.is_blueprint()),
+                "{pack}"
+            );
         }
     }
 
     #[test]
     fn an_overlay_blueprint_replaces_the_pack_and_loose_files_join_it() {
-        let base = vec![file("a", "exam.toml"), file("a", "x.toml"), file("b", "exam.toml")];
+        let base = vec![
+            file("a", "exam.toml"),
+            file("a", "x.toml"),
+            file("b", "exam.toml"),
+        ];
         let overlay = vec![file("a", "exam.toml"), file("b", "extra.toml")];
         let names: Vec<_> = layer(base, overlay)
             .into_iter()

@@ -1,0 +1,200 @@
+//! Putting questions in front of people: a channel post (claimed before it is sent, so a retry
+//! or restart never posts twice), a personal practice question, and the reveal at close.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::picking::{next_for_channel, next_for_member};
+use super::{Engine, QuizResult, Rejection};
+use crate::bank::Question;
+use crate::store::{NewPost, OptionTally, Post, PostMode, PostState, Snowflake};
+
+/// How long a personal practice question stays answerable.
+pub const PERSONAL_WINDOW: Duration = Duration::minutes(30);
+/// How far back a member's answers are avoided when dealing personal questions.
+const RECENT_DAYS: i64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct PersonalQuestion {
+    pub post: Post,
+    pub question: Arc<Question>,
+    /// Drawn from the member's review queue (a question they missed before).
+    pub from_review: bool,
+}
+
+/// Everything shown when a channel question closes.
+#[derive(Debug, Clone)]
+pub struct Reveal {
+    pub post: Post,
+    pub question: Option<Arc<Question>>,
+    pub tally: Vec<OptionTally>,
+    pub answered: u32,
+    pub correct: u32,
+    /// (user, display name, latency in ms), fastest first.
+    pub fastest: Vec<(Snowflake, String, i64)>,
+}
+
+impl Engine {
+    /// Picks the channel's next item and claims a post for it. The caller sends the Discord
+    /// message and then records its id with `mark_posted`.
+    pub async fn claim_channel_post(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        exam_id: &str,
+        schedule: Option<(i64, DateTime<Utc>)>,
+        window: Duration,
+    ) -> QuizResult<(Post, Arc<Question>)> {
+        let exam = self.exam(exam_id)?;
+        let (cycle, used) = self.store.channel_cycle(guild, channel, &exam.id).await?;
+        let (question, new_cycle) = self
+            .random
+            .with(|rng| next_for_channel(exam, &used, rng))
+            .ok_or_else(|| Rejection::NoQuestions(exam.code.clone()))?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.ensure_guild(guild, now).await?;
+        let post = tx
+            .insert_post(
+                &NewPost {
+                    guild_id: guild,
+                    channel_id: Some(channel),
+                    mode: PostMode::Channel,
+                    owner_id: None,
+                    schedule_id: schedule.map(|(id, _)| id),
+                    occurrence_at: schedule.map(|(_, at)| at),
+                    exam: exam.id.clone(),
+                    question_id: question.id.clone(),
+                    domain: question.domain,
+                    cycle: if new_cycle { cycle + 1 } else { cycle },
+                    opens_at: now,
+                    closes_at: now + window,
+                    state: PostState::Claimed,
+                },
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok((post, question))
+    }
+
+    pub async fn mark_posted(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        message_id: Snowflake,
+    ) -> QuizResult<()> {
+        Ok(self.store.mark_posted(guild, post_id, message_id).await?)
+    }
+
+    /// Deals a member a personal practice question: a due review card first, else a fresh item
+    /// weighted by the blueprint and unseen lately.
+    pub async fn start_personal(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam_id: &str,
+        domain: Option<u8>,
+    ) -> QuizResult<PersonalQuestion> {
+        let exam = self.exam(exam_id)?;
+        if let Some(number) = domain {
+            if exam.domain(number).is_none() {
+                return Err(Rejection::UnknownDomain {
+                    exam: exam.code.clone(),
+                    domain: number,
+                }
+                .into());
+            }
+        }
+        let now = self.now();
+        let due = self
+            .store
+            .review_queue(guild, user, Some(&exam.id), 50)
+            .await?;
+        let review = due
+            .iter()
+            .filter(|card| card.due_at <= now)
+            .filter_map(|card| self.bank.question(&card.question_id))
+            .find(|q| domain.is_none_or(|d| q.domain == d))
+            .cloned();
+        let from_review = review.is_some();
+        let question = match review {
+            Some(question) => question,
+            None => {
+                let recent = self
+                    .store
+                    .recently_answered(guild, user, now - Duration::days(RECENT_DAYS))
+                    .await?;
+                self.random
+                    .with(|rng| next_for_member(exam, domain, &recent, rng))
+                    .ok_or_else(|| Rejection::NoQuestions(exam.code.clone()))?
+            }
+        };
+        let mut tx = self.store.begin().await?;
+        tx.ensure_guild(guild, now).await?;
+        let post = tx
+            .insert_post(
+                &NewPost {
+                    guild_id: guild,
+                    channel_id: None,
+                    mode: PostMode::Personal,
+                    owner_id: Some(user),
+                    schedule_id: None,
+                    occurrence_at: None,
+                    exam: exam.id.clone(),
+                    question_id: question.id.clone(),
+                    domain: question.domain,
+                    cycle: 0,
+                    opens_at: now,
+                    closes_at: now + PERSONAL_WINDOW,
+                    state: PostState::Open,
+                },
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(PersonalQuestion {
+            post,
+            question,
+            from_review,
+        })
+    }
+
+    /// Closes a post and gathers its reveal; `None` if it was already closed by someone else.
+    pub async fn close_post(&self, guild: Snowflake, post_id: i64) -> QuizResult<Option<Reveal>> {
+        if !self.store.close_post(guild, post_id).await? {
+            return Ok(None);
+        }
+        let post = self
+            .store
+            .post(guild, post_id)
+            .await?
+            .ok_or(Rejection::UnknownPost)?;
+        Ok(Some(self.reveal(post).await?))
+    }
+
+    pub async fn reveal(&self, post: Post) -> QuizResult<Reveal> {
+        let tally = self.store.choice_tally(post.guild_id, post.post_id).await?;
+        let question = self.bank.question(&post.question_id).cloned();
+        let key = question.as_ref().map(|q| q.key.letters());
+        let answered = tally.iter().map(|t| t.count).sum();
+        let correct = tally
+            .iter()
+            .filter(|t| Some(&t.choice) == key.as_ref())
+            .map(|t| t.count)
+            .sum();
+        let fastest = self
+            .store
+            .fastest_correct(post.guild_id, post.post_id, 3)
+            .await?;
+        Ok(Reveal {
+            post,
+            question,
+            tally,
+            answered,
+            correct,
+            fastest,
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! Members: per-guild membership, display name snapshot and streaks.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult, WriteTx};
+use crate::clock::to_millis;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub guild_id: Snowflake,
+    pub user_id: Snowflake,
+    pub display_name: String,
+    pub current_streak: u32,
+    pub best_streak: u32,
+    /// Guild-local day number of the member's last answer to a scheduled question.
+    pub streak_day: Option<i32>,
+}
+
+#[derive(FromRow)]
+struct MemberRow {
+    guild_id: i64,
+    user_id: i64,
+    display_name: String,
+    current_streak: i64,
+    best_streak: i64,
+    streak_day: Option<i64>,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Member {
+        Member {
+            guild_id: id_from_sql(row.guild_id),
+            user_id: id_from_sql(row.user_id),
+            display_name: row.display_name,
+            current_streak: row.current_streak as u32,
+            best_streak: row.best_streak as u32,
+            streak_day: row.streak_day.map(|day| day as i32),
+        }
+    }
+}
+
+const SELECT_MEMBER: &str =
+    "SELECT guild_id, user_id, display_name, current_streak, best_streak, streak_day
+     FROM members WHERE guild_id = ? AND user_id = ?";
+
+impl WriteTx {
+    pub async fn member(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> StoreResult<Option<Member>> {
+        let row: Option<MemberRow> = sqlx::query_as(SELECT_MEMBER)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(row.map(Member::from))
+    }
+
+    /// Records that the member was seen now under this display name.
+    pub async fn touch_member(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+        display_name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (guild_id, user_id, display_name, first_seen_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (guild_id, user_id)
+             DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(display_name)
+        .bind(to_millis(now))
+        .bind(to_millis(now))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_streak(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+        current: u32,
+        best: u32,
+        day: i32,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE members SET current_streak = ?, best_streak = ?, streak_day = ? WHERE guild_id = ? AND user_id = ?")
+            .bind(i64::from(current))
+            .bind(i64::from(best))
+            .bind(i64::from(day))
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub async fn member(&self, guild: Snowflake, user: Snowflake) -> StoreResult<Option<Member>> {
+        let row: Option<MemberRow> = sqlx::query_as(SELECT_MEMBER)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.map(Member::from))
+    }
+
+    /// Deletes everything the bot holds about a member in one guild. Returns the answers removed.
+    pub async fn forget_member(&self, guild: Snowflake, user: Snowflake) -> StoreResult<u64> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let (g, u) = (id_to_sql(guild), id_to_sql(user));
+        let answers = sqlx::query("DELETE FROM answers WHERE guild_id = ? AND user_id = ?")
+            .bind(g)
+            .bind(u)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        for table in [
+            "score_totals",
+            "review_cards",
+            "question_flags",
+            "ratings",
+            "mock_attempts",
+            "sprint_players",
+            "members",
+        ] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE guild_id = ? AND user_id = ?"
+            ))
+            .bind(g)
+            .bind(u)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM posts WHERE guild_id = ? AND mode = 'personal' AND owner_id = ?")
+            .bind(g)
+            .bind(u)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(answers)
+    }
+}

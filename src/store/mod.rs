@@ -1,0 +1,126 @@
+//! The SQLite store: the only place that speaks SQL. One writer connection (SQLite takes one
+//! writer at a time; queueing in the pool is fairer and faster than spinning on the file lock)
+//! and a few reader connections (WAL lets them read while the writer writes).
+//!
+//! `impl Store` is split across files by area; writes that must happen together go through a
+//! `WriteTx`, whose methods are likewise split by area.
+
+mod answers;
+mod flags;
+mod guilds;
+mod leaderboard;
+mod members;
+mod posts;
+mod reviews;
+mod schedules;
+mod stats;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub use answers::{AnswerRow, NewAnswer, OptionTally};
+pub use flags::Flag;
+pub use leaderboard::{BoardRow, Period, Standing};
+pub use members::Member;
+pub use posts::{NewPost, Post, PostMode, PostState};
+pub use reviews::ReviewCard;
+pub use schedules::{NewSchedule, Schedule};
+pub use stats::{AnswerTally, GroupTally};
+
+pub type StoreResult<T> = Result<T, sqlx::Error>;
+
+/// A Discord snowflake (guild, channel, user, message), stored as SQLite's signed INTEGER.
+pub type Snowflake = u64;
+
+pub(crate) fn id_to_sql(id: Snowflake) -> i64 {
+    id as i64
+}
+
+pub(crate) fn id_from_sql(id: i64) -> Snowflake {
+    id as u64
+}
+
+const READERS: u32 = 4;
+
+#[derive(Clone)]
+pub struct Store {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating the file on first run) and brings the schema up to date.
+    pub async fn open(database_url: &str) -> StoreResult<Store> {
+        let store = Store::connect(database_url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens without migrating (the `migrate` command migrates explicitly).
+    pub async fn connect(database_url: &str) -> StoreResult<Store> {
+        let options = SqliteConnectOptions::from_str(database_url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode against a process crash: a commit is in the WAL
+            // before COMMIT returns; only a power cut can lose the last transactions.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Store { writer, reader })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(|error| match error {
+                sqlx::migrate::MigrateError::Execute(inner) => inner,
+                other => sqlx::Error::Migrate(Box::new(other)),
+            })
+    }
+
+    /// A consistent copy of the live database, taken without stopping the bot.
+    pub async fn backup(&self, to: &Path) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO ?")
+            .bind(to.to_string_lossy().as_ref())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> StoreResult<WriteTx> {
+        Ok(WriteTx {
+            tx: self.writer.begin_with("BEGIN IMMEDIATE").await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// A write transaction. Dropping it without `commit` rolls everything back.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await
+    }
+}

@@ -1,0 +1,295 @@
+//! Posted questions: a channel's question (scheduled or on demand) or a member's personal one.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult, WriteTx};
+use crate::clock::{from_millis, to_millis};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostMode {
+    Channel,
+    Personal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostState {
+    /// Reserved in the database; the Discord message is not known yet.
+    Claimed,
+    Open,
+    Closed,
+    /// A scheduled occurrence that could not be posted in time.
+    Missed,
+}
+
+impl PostState {
+    fn as_str(self) -> &'static str {
+        match self {
+            PostState::Claimed => "claimed",
+            PostState::Open => "open",
+            PostState::Closed => "closed",
+            PostState::Missed => "missed",
+        }
+    }
+
+    fn parse(text: &str) -> PostState {
+        match text {
+            "claimed" => PostState::Claimed,
+            "open" => PostState::Open,
+            "missed" => PostState::Missed,
+            _ => PostState::Closed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub post_id: i64,
+    pub guild_id: Snowflake,
+    pub channel_id: Option<Snowflake>,
+    pub mode: PostMode,
+    pub owner_id: Option<Snowflake>,
+    pub schedule_id: Option<i64>,
+    pub occurrence_at: Option<DateTime<Utc>>,
+    pub exam: String,
+    pub question_id: String,
+    pub domain: u8,
+    pub cycle: i64,
+    pub message_id: Option<Snowflake>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub state: PostState,
+}
+
+impl Post {
+    pub fn is_scheduled(&self) -> bool {
+        self.schedule_id.is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub guild_id: Snowflake,
+    pub channel_id: Option<Snowflake>,
+    pub mode: PostMode,
+    pub owner_id: Option<Snowflake>,
+    pub schedule_id: Option<i64>,
+    pub occurrence_at: Option<DateTime<Utc>>,
+    pub exam: String,
+    pub question_id: String,
+    pub domain: u8,
+    pub cycle: i64,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub state: PostState,
+}
+
+#[derive(FromRow)]
+struct PostRow {
+    post_id: i64,
+    guild_id: i64,
+    channel_id: Option<i64>,
+    mode: String,
+    owner_id: Option<i64>,
+    schedule_id: Option<i64>,
+    occurrence_at: Option<i64>,
+    exam: String,
+    question_id: String,
+    domain: i64,
+    cycle: i64,
+    message_id: Option<i64>,
+    opens_at: i64,
+    closes_at: i64,
+    state: String,
+}
+
+impl From<PostRow> for Post {
+    fn from(row: PostRow) -> Post {
+        Post {
+            post_id: row.post_id,
+            guild_id: id_from_sql(row.guild_id),
+            channel_id: row.channel_id.map(id_from_sql),
+            mode: if row.mode == "personal" {
+                PostMode::Personal
+            } else {
+                PostMode::Channel
+            },
+            owner_id: row.owner_id.map(id_from_sql),
+            schedule_id: row.schedule_id,
+            occurrence_at: row.occurrence_at.map(from_millis),
+            exam: row.exam,
+            question_id: row.question_id,
+            domain: row.domain as u8,
+            cycle: row.cycle,
+            message_id: row.message_id.map(id_from_sql),
+            opens_at: from_millis(row.opens_at),
+            closes_at: from_millis(row.closes_at),
+            state: PostState::parse(&row.state),
+        }
+    }
+}
+
+const POST_COLUMNS: &str =
+    "post_id, guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
+     question_id, domain, cycle, message_id, opens_at, closes_at, state";
+
+impl WriteTx {
+    pub async fn insert_post(&mut self, new: &NewPost, now: DateTime<Utc>) -> StoreResult<Post> {
+        let row: PostRow = sqlx::query_as(&format!(
+            "INSERT INTO posts (guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
+                question_id, domain, cycle, opens_at, closes_at, state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING {POST_COLUMNS}"
+        ))
+        .bind(id_to_sql(new.guild_id))
+        .bind(new.channel_id.map(id_to_sql))
+        .bind(if new.mode == PostMode::Personal { "personal" } else { "channel" })
+        .bind(new.owner_id.map(id_to_sql))
+        .bind(new.schedule_id)
+        .bind(new.occurrence_at.map(to_millis))
+        .bind(&new.exam)
+        .bind(&new.question_id)
+        .bind(i64::from(new.domain))
+        .bind(new.cycle)
+        .bind(to_millis(new.opens_at))
+        .bind(to_millis(new.closes_at))
+        .bind(new.state.as_str())
+        .bind(to_millis(now))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(row.into())
+    }
+
+    pub async fn post(&mut self, guild: Snowflake, post_id: i64) -> StoreResult<Option<Post>> {
+        let row: Option<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND post_id = ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        Ok(row.map(Post::from))
+    }
+
+    /// Whether a scheduled question opened in the guild in `[from, to)`: a day with one that a
+    /// member skipped breaks the member's streak.
+    pub async fn scheduled_post_between(
+        &mut self,
+        guild: Snowflake,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND schedule_id IS NOT NULL
+                AND state IN ('open', 'closed') AND opens_at >= ? AND opens_at < ?)",
+        )
+        .bind(id_to_sql(guild))
+        .bind(to_millis(from))
+        .bind(to_millis(to))
+        .fetch_one(&mut *self.tx)
+        .await
+    }
+}
+
+impl Store {
+    pub async fn post(&self, guild: Snowflake, post_id: i64) -> StoreResult<Option<Post>> {
+        let row: Option<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND post_id = ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(Post::from))
+    }
+
+    /// Records the Discord message that carries a claimed post, opening it.
+    pub async fn mark_posted(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        message_id: Snowflake,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE posts SET message_id = ?, state = 'open' WHERE guild_id = ? AND post_id = ? AND state = 'claimed'")
+            .bind(id_to_sql(message_id))
+            .bind(id_to_sql(guild))
+            .bind(post_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes a post; returns false if it was already closed (another closer got there first).
+    pub async fn close_post(&self, guild: Snowflake, post_id: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE posts SET state = 'closed' WHERE guild_id = ? AND post_id = ? AND state IN ('claimed', 'open')")
+            .bind(id_to_sql(guild))
+            .bind(post_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Open posts whose window has ended by `now`, oldest first (all guilds: the closer's work list).
+    pub async fn posts_due_to_close(&self, now: DateTime<Utc>) -> StoreResult<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE state IN ('claimed', 'open') AND closes_at <= ? ORDER BY closes_at"
+        ))
+        .bind(to_millis(now))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    /// The channel's current pass through an exam's bank: its number and the items used in it.
+    pub async fn channel_cycle(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        exam: &str,
+    ) -> StoreResult<(i64, Vec<(String, u8)>)> {
+        let cycle: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(cycle) FROM posts WHERE guild_id = ? AND channel_id = ? AND exam = ? AND mode = 'channel'",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .bind(exam)
+        .fetch_one(&self.reader)
+        .await?;
+        let cycle = cycle.unwrap_or(0);
+        let used: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT question_id, domain FROM posts
+             WHERE guild_id = ? AND channel_id = ? AND exam = ? AND mode = 'channel' AND cycle = ? AND state != 'missed'",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .bind(exam)
+        .bind(cycle)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok((
+            cycle,
+            used.into_iter()
+                .map(|(id, domain)| (id, domain as u8))
+                .collect(),
+        ))
+    }
+
+    /// Whether a scheduled question that opened in `[from, now)` has closed in the guild.
+    pub async fn closed_scheduled_post_between(
+        &self,
+        guild: Snowflake,
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND schedule_id IS NOT NULL
+                AND state IN ('open', 'closed') AND opens_at >= ? AND opens_at < ? AND closes_at <= ?)",
+        )
+        .bind(id_to_sql(guild))
+        .bind(to_millis(from))
+        .bind(to_millis(now))
+        .bind(to_millis(now))
+        .fetch_one(&self.reader)
+        .await
+    }
+}

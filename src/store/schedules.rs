@@ -1,0 +1,170 @@
+//! Daily question schedules, one per channel.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use crate::clock::to_millis;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSchedule {
+    pub guild_id: Snowflake,
+    pub channel_id: Snowflake,
+    /// An exam id, or "all" to rotate through the exams.
+    pub exam: String,
+    /// "HH:MM" in `timezone`.
+    pub time_of_day: String,
+    pub timezone: String,
+    /// "daily", "weekdays", or days like "mon,wed,fri".
+    pub days: String,
+    pub window_minutes: u32,
+    pub mention_role_id: Option<Snowflake>,
+    pub created_by: Snowflake,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub schedule_id: i64,
+    pub settings: NewSchedule,
+    pub paused: bool,
+    pub paused_reason: Option<String>,
+}
+
+#[derive(FromRow)]
+struct ScheduleRow {
+    schedule_id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    exam: String,
+    time_of_day: String,
+    timezone: String,
+    days: String,
+    window_minutes: i64,
+    mention_role_id: Option<i64>,
+    created_by: i64,
+    paused: bool,
+    paused_reason: Option<String>,
+}
+
+impl From<ScheduleRow> for Schedule {
+    fn from(row: ScheduleRow) -> Schedule {
+        Schedule {
+            schedule_id: row.schedule_id,
+            settings: NewSchedule {
+                guild_id: id_from_sql(row.guild_id),
+                channel_id: id_from_sql(row.channel_id),
+                exam: row.exam,
+                time_of_day: row.time_of_day,
+                timezone: row.timezone,
+                days: row.days,
+                window_minutes: row.window_minutes as u32,
+                mention_role_id: row.mention_role_id.map(id_from_sql),
+                created_by: id_from_sql(row.created_by),
+            },
+            paused: row.paused,
+            paused_reason: row.paused_reason,
+        }
+    }
+}
+
+const SCHEDULE_COLUMNS: &str =
+    "schedule_id, guild_id, channel_id, exam, time_of_day, timezone, days, window_minutes,
+     mention_role_id, created_by, paused, paused_reason";
+
+impl Store {
+    /// Creates the channel's schedule, or replaces its settings (and resumes it). Returns its id.
+    pub async fn save_schedule(
+        &self,
+        schedule: &NewSchedule,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin().await?;
+        tx.ensure_guild(schedule.guild_id, now).await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO schedules (guild_id, channel_id, exam, time_of_day, timezone, days, window_minutes,
+                mention_role_id, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+                exam = excluded.exam, time_of_day = excluded.time_of_day, timezone = excluded.timezone,
+                days = excluded.days, window_minutes = excluded.window_minutes,
+                mention_role_id = excluded.mention_role_id, paused = 0, paused_reason = NULL
+             RETURNING schedule_id",
+        )
+        .bind(id_to_sql(schedule.guild_id))
+        .bind(id_to_sql(schedule.channel_id))
+        .bind(&schedule.exam)
+        .bind(&schedule.time_of_day)
+        .bind(&schedule.timezone)
+        .bind(&schedule.days)
+        .bind(i64::from(schedule.window_minutes))
+        .bind(schedule.mention_role_id.map(id_to_sql))
+        .bind(id_to_sql(schedule.created_by))
+        .bind(to_millis(now))
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn schedules_of(&self, guild: Snowflake) -> StoreResult<Vec<Schedule>> {
+        let rows: Vec<ScheduleRow> = sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ? ORDER BY channel_id"
+        ))
+        .bind(id_to_sql(guild))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Schedule::from).collect())
+    }
+
+    /// Every schedule of every guild (the scheduler's work list).
+    pub async fn all_schedules(&self) -> StoreResult<Vec<Schedule>> {
+        let rows: Vec<ScheduleRow> = sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules ORDER BY schedule_id"
+        ))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Schedule::from).collect())
+    }
+
+    pub async fn schedule_for_channel(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+    ) -> StoreResult<Option<Schedule>> {
+        let row: Option<ScheduleRow> = sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ? AND channel_id = ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(Schedule::from))
+    }
+
+    /// Pauses (with a reason) or resumes a channel's schedule; false if the channel has none.
+    pub async fn set_schedule_paused(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        paused: bool,
+        reason: Option<&str>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE schedules SET paused = ?, paused_reason = ? WHERE guild_id = ? AND channel_id = ?")
+            .bind(paused)
+            .bind(reason)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(channel))
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn delete_schedule(&self, guild: Snowflake, channel: Snowflake) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM schedules WHERE guild_id = ? AND channel_id = ?")
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(channel))
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

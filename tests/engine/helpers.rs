@@ -1,0 +1,248 @@
+//! Shared test helpers: a small fixture bank, and an engine on a real SQLite file in a temporary
+//! directory with a manual clock and a seeded random source.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use certsprint::bank::{Bank, Domain, Exam, Key, Kind, Question, Response, Task};
+use certsprint::clock::ManualClock;
+use certsprint::quiz::{AnswerOutcome, AnswerRequest, Engine, QuizResult};
+use certsprint::random::RandomSource;
+use certsprint::store::{NewSchedule, Post, Snowflake, Store};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+pub const GUILD: Snowflake = 111_111_111_111_111_111;
+pub const OTHER_GUILD: Snowflake = 222_222_222_222_222_222;
+pub const CHANNEL: Snowflake = 333_333_333_333_333_333;
+pub const EXAM: &str = "tst-c01";
+
+/// A Monday, 09:00 UTC.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+/// Fixture exam: domains weighted 50/30/20 with 10/6/4 single-choice items; the key of item n
+/// is letter n % 4. Plus one item of each other kind in domain 1.
+pub fn fixture_bank() -> Bank {
+    let domains = vec![domain(1, 50), domain(2, 30), domain(3, 20)];
+    let mut items = Vec::new();
+    for (number, count) in [(1u8, 10), (2, 6), (3, 4)] {
+        for n in 0..count {
+            items.push(single(
+                &format!("tst-{number}.1-{n:03}"),
+                number,
+                (n % 4) as u8,
+            ));
+        }
+    }
+    items.push(other("tst-1.1-100", Kind::Multiple, vec![1, 3], 5, vec![]));
+    items.push(other(
+        "tst-1.1-101",
+        Kind::Ordering,
+        vec![2, 0, 1],
+        3,
+        vec![],
+    ));
+    items.push(other(
+        "tst-1.1-102",
+        Kind::Matching,
+        vec![1, 2, 0],
+        3,
+        vec!["p1".into(), "p2".into(), "p3".into()],
+    ));
+    let exam = Exam {
+        id: EXAM.into(),
+        code: "TST-C01".into(),
+        short: "tst".into(),
+        name: "Test exam".into(),
+        level: "associate".into(),
+        questions: 20,
+        scored: 16,
+        minutes: 30,
+        passing_score: 700,
+        kinds: Kind::ALL.to_vec(),
+        guide: None,
+        domains,
+        items: items.into_iter().map(Arc::new).collect(),
+    };
+    Bank::new(vec![exam])
+}
+
+fn domain(number: u8, weight: u32) -> Domain {
+    Domain {
+        number,
+        name: format!("Domain {number}"),
+        weight,
+        tasks: vec![Task {
+            id: format!("{number}.1"),
+            name: format!("Task {number}.1"),
+        }],
+    }
+}
+
+fn single(id: &str, domain: u8, key: u8) -> Question {
+    Question {
+        id: id.into(),
+        exam: EXAM.into(),
+        domain,
+        task: format!("{domain}.1"),
+        kind: Kind::Single,
+        difficulty: 2,
+        case: None,
+        stem: format!("Stem of {id}?"),
+        options: vec!["w".into(), "x".into(), "y".into(), "z".into()],
+        prompts: vec![],
+        key: Key(vec![key]),
+        explanation: "Because.".into(),
+        references: vec!["https://docs.aws.amazon.com/".into()],
+        services: vec![],
+    }
+}
+
+fn other(id: &str, kind: Kind, key: Vec<u8>, options: usize, prompts: Vec<String>) -> Question {
+    Question {
+        kind,
+        key: Key(key),
+        options: (0..options).map(|i| format!("option {i}")).collect(),
+        prompts,
+        ..single(id, 1, 0)
+    }
+}
+
+pub struct TestEngine {
+    pub engine: Engine,
+    pub clock: Arc<ManualClock>,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEngine {
+    pub async fn new() -> TestEngine {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let engine = engine_on(&url, clock.clone(), 7).await;
+        TestEngine {
+            engine,
+            clock,
+            url,
+            dir,
+        }
+    }
+
+    /// Closes the database and opens it again, as a restarted bot would.
+    pub async fn restart(&mut self) {
+        self.engine.store.close().await;
+        self.engine = engine_on(&self.url, self.clock.clone(), 8).await;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.engine.store
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Posts a channel question (claimed and marked posted) with a 12-hour window.
+    pub async fn post(&self, guild: Snowflake, scheduled: bool) -> Post {
+        self.post_in(guild, CHANNEL, scheduled, Duration::hours(12))
+            .await
+    }
+
+    pub async fn post_in(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        scheduled: bool,
+        window: Duration,
+    ) -> Post {
+        let schedule = match scheduled {
+            true => Some((
+                ensure_schedule(&self.engine.store, guild, channel).await,
+                self.engine.now(),
+            )),
+            false => None,
+        };
+        let (post, _) = self
+            .engine
+            .claim_channel_post(guild, channel, EXAM, schedule, window)
+            .await
+            .unwrap();
+        self.engine
+            .mark_posted(guild, post.post_id, post.post_id as u64 + 9000)
+            .await
+            .unwrap();
+        post
+    }
+
+    pub fn key_of(&self, post: &Post) -> Response {
+        Response(
+            self.engine
+                .bank
+                .question(&post.question_id)
+                .unwrap()
+                .key
+                .0
+                .clone(),
+        )
+    }
+
+    pub fn wrong_for(&self, post: &Post) -> Response {
+        let question = self.engine.bank.question(&post.question_id).unwrap();
+        let mut wrong = question.key.0.clone();
+        match question.kind {
+            Kind::Single => wrong[0] = (wrong[0] + 1) % 4,
+            _ => wrong.reverse(),
+        }
+        Response(wrong)
+    }
+
+    pub async fn answer(
+        &self,
+        post: &Post,
+        user: Snowflake,
+        correct: bool,
+    ) -> QuizResult<AnswerOutcome> {
+        let response = if correct {
+            self.key_of(post)
+        } else {
+            self.wrong_for(post)
+        };
+        self.engine
+            .answer(AnswerRequest {
+                guild: post.guild_id,
+                post_id: post.post_id,
+                user,
+                display_name: &format!("user{user}"),
+                response,
+            })
+            .await
+    }
+}
+
+async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64) -> Engine {
+    let store = Store::open(url).await.unwrap();
+    Engine::new(
+        store,
+        Arc::new(fixture_bank()),
+        clock,
+        Arc::new(RandomSource::seeded(seed)),
+    )
+}
+
+/// Scheduled posts belong to a schedule; tests that are not about schedules make a plain one.
+async fn ensure_schedule(store: &Store, guild: Snowflake, channel: Snowflake) -> i64 {
+    let schedule = NewSchedule {
+        guild_id: guild,
+        channel_id: channel,
+        exam: EXAM.into(),
+        time_of_day: "09:00".into(),
+        timezone: "UTC".into(),
+        days: "daily".into(),
+        window_minutes: 720,
+        mention_role_id: None,
+        created_by: 1,
+    };
+    store.save_schedule(&schedule, start_time()).await.unwrap()
+}

@@ -1,0 +1,11 @@
+//! The quiz engine and the store, on real SQLite files with a manual clock.
+
+mod helpers;
+
+mod answers;
+mod leaderboards;
+mod picking;
+mod practice;
+mod stats;
+mod store;
+mod streaks;

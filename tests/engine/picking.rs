@@ -1,0 +1,86 @@
+use std::collections::{HashMap, HashSet};
+
+use certsprint::quiz::picking::next_for_member;
+use rand::SeedableRng;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_channel_sees_every_item_once_before_any_repeats() {
+    let t = TestEngine::new().await;
+    let bank_size = t.engine.bank.exam(EXAM).unwrap().items.len();
+    let mut seen = HashSet::new();
+    let mut cycles = HashSet::new();
+    for _ in 0..bank_size {
+        let post = t.post(GUILD, false).await;
+        assert!(
+            seen.insert(post.question_id.clone()),
+            "{} repeated within a pass",
+            post.question_id
+        );
+        cycles.insert(post.cycle);
+    }
+    assert_eq!(cycles.len(), 1);
+    let next = t.post(GUILD, false).await;
+    assert_eq!(
+        next.cycle, 1,
+        "the next pass starts once the bank is exhausted"
+    );
+    // Another channel has its own pass.
+    let elsewhere = t
+        .post_in(GUILD, CHANNEL + 1, false, chrono::Duration::hours(1))
+        .await;
+    assert_eq!(elsewhere.cycle, 0);
+}
+
+#[tokio::test]
+async fn channel_domains_track_the_blueprint_weights() {
+    let t = TestEngine::new().await;
+    // Weights 50/30/20: any 10 posts from the start of a pass hold 5/3/2 give or take one.
+    let mut per_domain: HashMap<u8, i32> = HashMap::new();
+    for _ in 0..10 {
+        *per_domain
+            .entry(t.post(GUILD, false).await.domain)
+            .or_default() += 1;
+    }
+    for (domain, expected) in [(1u8, 5), (2, 3), (3, 2)] {
+        let got = per_domain.get(&domain).copied().unwrap_or(0);
+        assert!(
+            (got - expected).abs() <= 1,
+            "domain {domain}: {got} posts, expected about {expected}"
+        );
+    }
+}
+
+#[test]
+fn personal_picks_avoid_recent_answers_while_others_remain() {
+    let bank = fixture_bank();
+    let exam = bank.exam(EXAM).unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let mut recent: Vec<String> = Vec::new();
+    // Domain 3 has four items: four picks are all different.
+    for _ in 0..4 {
+        let pick = next_for_member(exam, Some(3), &recent, &mut rng).unwrap();
+        assert!(!recent.contains(&pick.id));
+        recent.insert(0, pick.id.clone());
+    }
+    // Then the oldest ones come back first.
+    let fifth = next_for_member(exam, Some(3), &recent, &mut rng).unwrap();
+    assert!(
+        recent[2..].contains(&fifth.id),
+        "{} should be one of the older answers",
+        fifth.id
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_domain_is_refused() {
+    let t = TestEngine::new().await;
+    let result = t.engine.start_personal(GUILD, 1, EXAM, Some(9)).await;
+    assert!(matches!(
+        result,
+        Err(certsprint::quiz::QuizError::Rejected(
+            certsprint::quiz::Rejection::UnknownDomain { domain: 9, .. }
+        ))
+    ));
+}
