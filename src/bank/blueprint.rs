@@ -58,7 +58,7 @@ pub fn parse(file: &BankFile, problems: &mut Vec<Problem>) -> Option<Exam> {
                 error.span().map(|s| s.start),
                 None,
                 None,
-                error.message().trim(),
+                super::problem::one_line(error.message()),
             );
             return None;
         }

@@ -56,7 +56,7 @@ pub fn parse(file: &BankFile, exam: &Exam, problems: &mut Vec<Problem>) -> Vec<P
                 error.span().map(|s| s.start),
                 None,
                 None,
-                error.message().trim(),
+                super::problem::one_line(error.message()),
             );
             return Vec::new();
         }
