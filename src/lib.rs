@@ -11,3 +11,4 @@ pub mod practice;
 pub mod quiz;
 pub mod random;
 pub mod store;
+pub mod schedule;
