@@ -10,5 +10,5 @@ pub mod discord;
 pub mod practice;
 pub mod quiz;
 pub mod random;
-pub mod store;
 pub mod schedule;
+pub mod store;

@@ -33,7 +33,12 @@ impl fmt::Display for Problem {
 
 /// A parser message on one line ("invalid array\nexpected `]`" -> "invalid array, expected `]`").
 pub fn one_line(message: &str) -> String {
-    message.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(", ")
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Maps byte offsets in a file to 1-based line numbers.

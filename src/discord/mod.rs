@@ -1,14 +1,145 @@
-//! The Discord adapter (serenity + poise). The only module that knows Discord exists.
+//! The Discord adapter (serenity + poise): the only module that knows Discord exists. It parses
+//! interactions, checks permissions, calls the quiz engine, and renders what it returns.
+
+mod commands;
+mod components;
+mod context;
+pub mod ids;
+mod publish;
+pub mod render;
+pub mod text;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use serenity::{ClientBuilder, GatewayIntents, HttpBuilder};
+use tokio::sync::{mpsc, watch, Notify};
 
 use crate::config::Token;
 use crate::quiz::Engine;
+pub use context::{Data, Error};
+pub use publish::DiscordPublisher;
 
 pub struct Settings {
     pub token: Token,
+    /// Base URL for REST (a rate-limiting proxy or a local Discord-compatible server).
     pub api_url: Option<String>,
+    /// Register commands in this guild only (instant updates while developing).
     pub dev_guild: Option<u64>,
 }
 
-pub async fn run(_engine: Engine, _settings: Settings) -> anyhow::Result<()> {
-    anyhow::bail!("the Discord adapter is not built yet")
+/// How long in-flight interactions get to finish on shutdown.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the bot until SIGINT or SIGTERM.
+pub async fn run(engine: Engine, settings: Settings) -> anyhow::Result<()> {
+    run_until(engine, settings, shutdown_signal()).await
+}
+
+/// Runs the bot until `shutdown` resolves, then stops the shards, lets in-flight interactions
+/// finish, and returns. A failure to start (registration refused, gateway unreachable) returns
+/// an error instead of leaving a bot that is online but deaf.
+pub async fn run_until(
+    engine: Engine,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let mut http = HttpBuilder::new(settings.token.expose());
+    if let Some(url) = &settings.api_url {
+        // serenity only honours the proxy with its own rate limiter off; a shared proxy (or the
+        // test server) does the limiting, and publish.rs retries 429s and 5xx itself.
+        http = http.proxy(url.clone()).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+
+    let (setup_failed_tx, mut setup_failed) = mpsc::channel::<String>(1);
+    let wake_closer = Arc::new(Notify::new());
+    let data = Arc::new(Data::new(engine.clone(), wake_closer.clone()));
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(context::on_error(error)),
+            event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
+            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+            ..Default::default()
+        })
+        .setup({
+            let data = data.clone();
+            move |ctx, ready, framework| {
+                Box::pin(async move {
+                    let result = match settings.dev_guild {
+                        Some(guild) => poise::builtins::register_in_guild(ctx, &framework.options().commands, serenity::GuildId::new(guild)).await,
+                        None => poise::builtins::register_globally(ctx, &framework.options().commands).await,
+                    };
+                    if let Err(error) = result {
+                        let _ = setup_failed_tx.send(format!("registering slash commands failed: {error}")).await;
+                        return Err(error.into());
+                    }
+                    tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected and commands registered");
+                    Ok(data)
+                })
+            }
+        })
+        .build();
+
+    let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .context("building the Discord client")?;
+
+    let publisher = Arc::new(DiscordPublisher::new(
+        client.http.clone(),
+        engine.bank.clone(),
+    ));
+    let (stop_closer, closer_stop) = watch::channel(false);
+    let closer = tokio::spawn(crate::schedule::run_closer(
+        engine.clone(),
+        publisher,
+        wake_closer,
+        closer_stop,
+    ));
+
+    let shard_manager = client.shard_manager.clone();
+    let outcome = tokio::select! {
+        result = client.start_autosharded() => result.context("the Discord connection failed"),
+        Some(reason) = setup_failed.recv() => Err(anyhow::anyhow!(reason)),
+        _ = shutdown => {
+            tracing::info!("shutting down");
+            Ok(())
+        }
+    };
+    shard_manager.shutdown_all().await;
+    let _ = stop_closer.send(true);
+    let _ = closer.await;
+    if tokio::time::timeout(DRAIN_TIMEOUT, data.in_flight.drained())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some interactions were still running at shutdown");
+    }
+    outcome
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
 }

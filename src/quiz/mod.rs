@@ -24,6 +24,7 @@ use crate::store::Store;
 pub use answering::{AnswerOutcome, AnswerRequest};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;
+pub use standings::PAGE_SIZE;
 pub use stats::{DomainStats, ExamStats, MemberStats, TaskStats, Trend};
 
 /// What a user did that the engine refuses, in words fit to show them.

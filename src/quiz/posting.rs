@@ -198,3 +198,34 @@ impl Engine {
         })
     }
 }
+
+/// The exams an "all" schedule rotates through, in order.
+pub const ROTATION: [&str; 3] = ["aif-c01", "mla-c01", "aip-c01"];
+
+impl Engine {
+    /// The exam a channel's next question comes from: the schedule's exam, or for "all" the
+    /// exam after the one the channel saw last.
+    pub async fn resolve_channel_exam(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        exam: &str,
+    ) -> QuizResult<String> {
+        if exam != "all" {
+            return Ok(self.exam(exam)?.id.clone());
+        }
+        let loaded: Vec<&str> = ROTATION
+            .iter()
+            .copied()
+            .filter(|id| self.bank.exam(id).is_some_and(|e| !e.items.is_empty()))
+            .collect();
+        let last = self.store.last_channel_exam(guild, channel).await?;
+        let next = match last.and_then(|last| loaded.iter().position(|id| *id == last)) {
+            Some(at) => loaded[(at + 1) % loaded.len()],
+            None => *loaded
+                .first()
+                .ok_or_else(|| Rejection::NoQuestions("any exam".into()))?,
+        };
+        Ok(next.to_string())
+    }
+}

@@ -27,7 +27,9 @@ impl Days {
         }
         let mut bits = 0u8;
         for part in text.split([',', ' ', '/']).filter(|p| !p.is_empty()) {
-            let day: Weekday = part.parse().map_err(|_| format!("{part:?} is not a day (use mon, tue, wed, thu, fri, sat, sun)"))?;
+            let day: Weekday = part.parse().map_err(|_| {
+                format!("{part:?} is not a day (use mon, tue, wed, thu, fri, sat, sun)")
+            })?;
             bits |= 1 << day.num_days_from_monday();
         }
         if bits == 0 {
@@ -47,7 +49,13 @@ impl Days {
             Days::WEEKDAYS => "weekdays".into(),
             Days(bits) => {
                 const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-                NAMES.iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, n)| *n).collect::<Vec<_>>().join(",")
+                NAMES
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, n)| *n)
+                    .collect::<Vec<_>>()
+                    .join(",")
             }
         }
     }
@@ -62,9 +70,23 @@ pub struct Rule {
 
 impl Rule {
     pub fn parse(time: &str, zone: &str, days: &str) -> Result<Rule, String> {
-        let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| format!("{:?} is not a time of day; use HH:MM, e.g. 09:00", time.trim()))?;
-        let zone: Tz = zone.trim().parse().map_err(|_| format!("{:?} is not an IANA time zone, e.g. Europe/Berlin or America/New_York", zone.trim()))?;
-        Ok(Rule { time, zone, days: Days::parse(days)? })
+        let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| {
+            format!(
+                "{:?} is not a time of day; use HH:MM, e.g. 09:00",
+                time.trim()
+            )
+        })?;
+        let zone: Tz = zone.trim().parse().map_err(|_| {
+            format!(
+                "{:?} is not an IANA time zone, e.g. Europe/Berlin or America/New_York",
+                zone.trim()
+            )
+        })?;
+        Ok(Rule {
+            time,
+            zone,
+            days: Days::parse(days)?,
+        })
     }
 
     /// The first occurrence strictly after `after`.
@@ -102,26 +124,43 @@ mod tests {
 
     #[test]
     fn days_parse_lists_and_names() {
-        assert_eq!(Days::parse("mon, wed,FRI").unwrap().describe(), "mon,wed,fri");
+        assert_eq!(
+            Days::parse("mon, wed,FRI").unwrap().describe(),
+            "mon,wed,fri"
+        );
         assert_eq!(Days::parse("Weekdays").unwrap(), Days::WEEKDAYS);
         assert_eq!(Days::parse("monday tuesday").unwrap().describe(), "mon,tue");
-        assert!(Days::parse("funday").unwrap_err().contains("\"funday\" is not a day"));
+        assert!(Days::parse("funday")
+            .unwrap_err()
+            .contains("\"funday\" is not a day"));
     }
 
     #[test]
     fn next_is_strictly_after_and_skips_unchosen_days() {
         let rule = Rule::parse("09:00", "UTC", "weekdays").unwrap();
         // Friday 2026-11-06 09:00 exactly: the next is Monday.
-        assert_eq!(rule.next_after(utc(2026, 11, 6, 9, 0)), utc(2026, 11, 9, 9, 0));
-        assert_eq!(rule.next_after(utc(2026, 11, 6, 8, 59)), utc(2026, 11, 6, 9, 0));
+        assert_eq!(
+            rule.next_after(utc(2026, 11, 6, 9, 0)),
+            utc(2026, 11, 9, 9, 0)
+        );
+        assert_eq!(
+            rule.next_after(utc(2026, 11, 6, 8, 59)),
+            utc(2026, 11, 6, 9, 0)
+        );
     }
 
     #[test]
     fn spring_forward_gap_posts_at_the_end_of_the_gap() {
         // Europe/Berlin jumps 02:00 -> 03:00 on 2026-03-29.
         let rule = Rule::parse("02:30", "Europe/Berlin", "daily").unwrap();
-        assert_eq!(rule.next_after(utc(2026, 3, 28, 12, 0)), utc(2026, 3, 29, 1, 0)); // 03:00 CEST
-        assert_eq!(rule.next_after(utc(2026, 3, 29, 1, 0)), utc(2026, 3, 30, 0, 30)); // 02:30 CEST
+        assert_eq!(
+            rule.next_after(utc(2026, 3, 28, 12, 0)),
+            utc(2026, 3, 29, 1, 0)
+        ); // 03:00 CEST
+        assert_eq!(
+            rule.next_after(utc(2026, 3, 29, 1, 0)),
+            utc(2026, 3, 30, 0, 30)
+        ); // 02:30 CEST
     }
 
     #[test]
@@ -136,14 +175,26 @@ mod tests {
     #[test]
     fn half_hour_zones_keep_their_offset() {
         let rule = Rule::parse("09:00", "Asia/Kolkata", "daily").unwrap();
-        assert_eq!(rule.next_after(utc(2026, 6, 1, 0, 0)), utc(2026, 6, 1, 3, 30));
+        assert_eq!(
+            rule.next_after(utc(2026, 6, 1, 0, 0)),
+            utc(2026, 6, 1, 3, 30)
+        );
         let adelaide = Rule::parse("09:00", "Australia/Adelaide", "daily").unwrap();
-        assert_eq!(adelaide.next_after(utc(2026, 1, 10, 0, 0)), utc(2026, 1, 10, 22, 30)); // UTC+10:30 in summer
+        assert_eq!(
+            adelaide.next_after(utc(2026, 1, 10, 0, 0)),
+            utc(2026, 1, 10, 22, 30)
+        ); // UTC+10:30 in summer
     }
 
     #[test]
     fn a_year_of_occurrences_is_always_the_local_time_once_a_day() {
-        for zone in ["Europe/London", "America/Los_Angeles", "Australia/Sydney", "Asia/Kolkata", "America/St_Johns"] {
+        for zone in [
+            "Europe/London",
+            "America/Los_Angeles",
+            "Australia/Sydney",
+            "Asia/Kolkata",
+            "America/St_Johns",
+        ] {
             let rule = Rule::parse("09:15", zone, "daily").unwrap();
             let tz: Tz = zone.parse().unwrap();
             let mut at = utc(2026, 1, 1, 0, 0);
@@ -151,9 +202,17 @@ mod tests {
             for _ in 0..365 {
                 at = rule.next_after(at);
                 let local = at.with_timezone(&tz);
-                assert_eq!(local.time(), NaiveTime::from_hms_opt(9, 15, 0).unwrap(), "{zone} {at}");
+                assert_eq!(
+                    local.time(),
+                    NaiveTime::from_hms_opt(9, 15, 0).unwrap(),
+                    "{zone} {at}"
+                );
                 if let Some(last) = last_date {
-                    assert_eq!(local.date_naive(), last + Duration::days(1), "{zone}: one a day");
+                    assert_eq!(
+                        local.date_naive(),
+                        last + Duration::days(1),
+                        "{zone}: one a day"
+                    );
                 }
                 last_date = Some(local.date_naive());
             }
@@ -162,7 +221,11 @@ mod tests {
 
     #[test]
     fn bad_input_is_explained() {
-        assert!(Rule::parse("9am", "UTC", "daily").unwrap_err().contains("use HH:MM"));
-        assert!(Rule::parse("09:00", "Mars/Olympus", "daily").unwrap_err().contains("IANA"));
+        assert!(Rule::parse("9am", "UTC", "daily")
+            .unwrap_err()
+            .contains("use HH:MM"));
+        assert!(Rule::parse("09:00", "Mars/Olympus", "daily")
+            .unwrap_err()
+            .contains("IANA"));
     }
 }

@@ -293,3 +293,30 @@ impl Store {
         .await
     }
 }
+
+impl Store {
+    /// When the next open post closes (the closer sleeps until then).
+    pub async fn next_close_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(closes_at) FROM posts WHERE state IN ('claimed', 'open')",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(at.map(from_millis))
+    }
+}
+
+impl Store {
+    /// The exam of the channel's latest question (for rotating schedules).
+    pub async fn last_channel_exam(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+    ) -> StoreResult<Option<String>> {
+        sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' ORDER BY post_id DESC LIMIT 1")
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(channel))
+            .fetch_optional(&self.reader)
+            .await
+    }
+}

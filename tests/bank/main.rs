@@ -9,16 +9,28 @@ use certsprint::bank::{self, source, BankFile, Loaded};
 
 /// The shipped blueprints (exam.toml files) without their items, plus the given item files.
 pub fn load_with(files: &[(&str, &str, &str)]) -> Loaded {
-    let mut all: Vec<BankFile> = source::embedded_files().into_iter().filter(BankFile::is_blueprint).collect();
+    let mut all: Vec<BankFile> = source::embedded_files()
+        .into_iter()
+        .filter(BankFile::is_blueprint)
+        .collect();
     for (pack, name, text) in files {
-        all.push(BankFile { pack: pack.to_string(), name: name.to_string(), display: format!("{pack}/{name}"), text: text.to_string() });
+        all.push(BankFile {
+            pack: pack.to_string(),
+            name: name.to_string(),
+            display: format!("{pack}/{name}"),
+            text: text.to_string(),
+        });
     }
     bank::load(&all)
 }
 
 /// The messages for one file, as `bank check` prints them.
 pub fn messages(files: &[(&str, &str, &str)]) -> Vec<String> {
-    load_with(files).problems.iter().map(ToString::to_string).collect()
+    load_with(files)
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// A valid single-choice AIF-C01 item; tests replace one line at a time.

@@ -1,0 +1,100 @@
+//! /bank info and /bank report.
+
+use super::{guild_of, no_pings, Context, Error};
+use crate::discord::context::user_error;
+use crate::discord::text::{escape, truncate};
+
+/// The question banks.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("info", "report"),
+    subcommand_required
+)]
+pub async fn bank(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Items per exam and domain.
+#[poise::command(slash_command, guild_only)]
+pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
+    let bank = &ctx.data().engine.bank;
+    let mut embed = poise::serenity_prelude::CreateEmbed::new()
+        .title("Question banks")
+        .description(format!(
+            "{} original questions, checked against AWS documentation.",
+            bank.item_count()
+        ));
+    for exam in &bank.exams {
+        let lines: Vec<String> = exam
+            .domains
+            .iter()
+            .map(|d| {
+                format!(
+                    "D{} {} · {} items (weight {}%)",
+                    d.number,
+                    truncate(&d.name, 48),
+                    exam.items_in_domain(d.number).count(),
+                    d.weight
+                )
+            })
+            .collect();
+        embed = embed.field(
+            format!(
+                "{} · {} · {} items",
+                exam.code,
+                truncate(&exam.name, 60),
+                exam.items.len()
+            ),
+            truncate(&lines.join("\n"), 1024),
+            false,
+        );
+    }
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(embed)
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Flag a question that looks wrong, for the admins.
+#[poise::command(slash_command, guild_only)]
+pub async fn report(
+    ctx: Context<'_>,
+    #[description = "The question id, e.g. aif-3.2-004 (shown as #id under each question)"]
+    id: String,
+    #[description = "What looks wrong"]
+    #[max_length = 500]
+    reason: String,
+) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let id = id.trim().trim_start_matches('#').to_ascii_lowercase();
+    let engine = &ctx.data().engine;
+    if engine.bank.question(&id).is_none() {
+        return Err(user_error(format!(
+            "There is no question {}. The id is under each question, like #aif-3.2-004.",
+            escape(&truncate(&id, 40))
+        )));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(user_error(
+            "Say what looks wrong, so the admins can check it.",
+        ));
+    }
+    engine
+        .store
+        .flag_question(guild, ctx.author().id.get(), &id, reason, engine.now())
+        .await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!("Thanks: #{id} is flagged for the admins to check."))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,329 @@
+//! /daily: a channel's question on a schedule (admins only, checked on the server side).
+
+use chrono::Duration;
+use poise::serenity_prelude as serenity;
+
+use super::{guild_of, no_pings, require_admin, Context, Error};
+use crate::discord::context::user_error;
+use crate::discord::publish::DiscordPublisher;
+use crate::discord::text::{escape, timestamp};
+use crate::schedule::Rule;
+use crate::store::{NewSchedule, Schedule};
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum DailyExam {
+    #[name = "aif-c01"]
+    Aif,
+    #[name = "mla-c01"]
+    Mla,
+    #[name = "aip-c01"]
+    Aip,
+    #[name = "all"]
+    All,
+}
+
+impl DailyExam {
+    fn id(self) -> &'static str {
+        match self {
+            DailyExam::Aif => "aif-c01",
+            DailyExam::Mla => "mla-c01",
+            DailyExam::Aip => "aip-c01",
+            DailyExam::All => "all",
+        }
+    }
+}
+
+/// Window lengths an admin may choose, in hours.
+const WINDOW_HOURS: std::ops::RangeInclusive<u32> = 1..=72;
+const DEFAULT_WINDOW_HOURS: u32 = 12;
+
+/// Daily questions in a channel.
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("setup", "now", "list", "pause", "resume", "remove"),
+    subcommand_required
+)]
+pub async fn daily(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+async fn autocomplete_timezone(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    zone_suggestions(partial).into_iter().fold(
+        serenity::CreateAutocompleteResponse::new(),
+        |response, name| response.add_string_choice(name, name),
+    )
+}
+
+/// Up to 25 IANA zone names containing what was typed ("new york" finds America/New_York).
+fn zone_suggestions(partial: &str) -> Vec<&'static str> {
+    let partial = partial.trim().to_ascii_lowercase().replace(' ', "_");
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|zone| zone.name())
+        .filter(|name| name.to_ascii_lowercase().contains(&partial))
+        .take(25)
+        .collect()
+}
+
+/// Post a question in a channel on a schedule.
+#[poise::command(slash_command, guild_only)]
+pub async fn setup(
+    ctx: Context<'_>,
+    #[description = "Where to post"]
+    #[channel_types("Text")]
+    channel: serenity::ChannelId,
+    #[description = "Which exam, or all to rotate"] exam: DailyExam,
+    #[description = "Time of day, HH:MM (24-hour)"] time: String,
+    #[description = "Time zone, e.g. Europe/Berlin"]
+    #[autocomplete = "autocomplete_timezone"]
+    timezone: String,
+    #[description = "daily, weekdays, or days like mon,wed,fri (default: daily)"] days: Option<
+        String,
+    >,
+    #[description = "Hours to answer (default 12)"]
+    #[min = 1]
+    #[max = 72]
+    window: Option<u32>,
+) -> Result<(), Error> {
+    require_admin(ctx)?;
+    let guild = guild_of(ctx)?;
+    let rule =
+        Rule::parse(&time, &timezone, days.as_deref().unwrap_or("daily")).map_err(user_error)?;
+    let window_hours = window.unwrap_or(DEFAULT_WINDOW_HOURS);
+    if !WINDOW_HOURS.contains(&window_hours) {
+        return Err(user_error("The window is 1 to 72 hours."));
+    }
+    let engine = &ctx.data().engine;
+    let now = engine.now();
+    let schedule = NewSchedule {
+        guild_id: guild,
+        channel_id: channel.get(),
+        exam: exam.id().to_string(),
+        time_of_day: rule.time.format("%H:%M").to_string(),
+        timezone: rule.zone.name().to_string(),
+        days: rule.days.describe(),
+        window_minutes: window_hours * 60,
+        mention_role_id: None,
+        created_by: ctx.author().id.get(),
+    };
+    engine.store.save_schedule(&schedule, now).await?;
+    // The server's weeks, months and streak days follow the zone its admins schedule in.
+    engine
+        .store
+        .set_guild_timezone(guild, rule.zone, now)
+        .await?;
+    let next = rule.next_after(now);
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!(
+                "Scheduled: a **{}** question in <#{}> at **{}** {} ({}), open for {window_hours} h.\nNext post: {} ({}).",
+                exam.id(),
+                channel.get(),
+                schedule.time_of_day,
+                escape(&schedule.timezone),
+                schedule.days,
+                timestamp(next, 'F'),
+                timestamp(next, 'R'),
+            ))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+fn channel_or_here(ctx: Context<'_>, channel: Option<serenity::ChannelId>) -> u64 {
+    channel.unwrap_or_else(|| ctx.channel_id()).get()
+}
+
+/// Post the channel's next question now.
+#[poise::command(slash_command, guild_only)]
+pub async fn now(
+    ctx: Context<'_>,
+    #[description = "Where to post (default: here)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    require_admin(ctx)?;
+    let guild = guild_of(ctx)?;
+    let channel = channel_or_here(ctx, channel);
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let engine = &data.engine;
+    let schedule = engine.store.schedule_for_channel(guild, channel).await?;
+    let (exam, window) = match &schedule {
+        Some(s) => (
+            s.settings.exam.clone(),
+            Duration::minutes(i64::from(s.settings.window_minutes)),
+        ),
+        None => (
+            "all".to_string(),
+            Duration::hours(i64::from(DEFAULT_WINDOW_HOURS)),
+        ),
+    };
+    let exam = engine.resolve_channel_exam(guild, channel, &exam).await?;
+    let publisher = DiscordPublisher::new(ctx.serenity_context().http.clone(), engine.bank.clone());
+    let post = publisher
+        .post_question(engine, guild, channel, &exam, None, window)
+        .await
+        .map_err(|e| user_error(e.to_string()))?;
+    data.wake_closer.notify_one();
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!(
+                "Posted in <#{channel}>; it closes {}.",
+                timestamp(post.closes_at, 'R')
+            ))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+fn describe(schedule: &Schedule, now: chrono::DateTime<chrono::Utc>) -> String {
+    let s = &schedule.settings;
+    let next = Rule::parse(&s.time_of_day, &s.timezone, &s.days).map(|rule| rule.next_after(now));
+    let state = match (&schedule.paused, &schedule.paused_reason, next) {
+        (true, Some(reason), _) => format!("⏸ paused: {}", escape(reason)),
+        (true, None, _) => "⏸ paused".to_string(),
+        (false, _, Ok(next)) => format!("next {} ({})", timestamp(next, 'F'), timestamp(next, 'R')),
+        (false, _, Err(error)) => format!("⚠ {}", escape(&error)),
+    };
+    format!(
+        "<#{}> · **{}** · {} {} ({}) · {} h window · {state}",
+        s.channel_id,
+        s.exam,
+        s.time_of_day,
+        escape(&s.timezone),
+        s.days,
+        s.window_minutes / 60
+    )
+}
+
+/// Show this server's schedules.
+#[poise::command(slash_command, guild_only)]
+pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    require_admin(ctx)?;
+    let guild = guild_of(ctx)?;
+    let engine = &ctx.data().engine;
+    let schedules = engine.store.schedules_of(guild).await?;
+    let content = if schedules.is_empty() {
+        "No daily questions yet. Set one up with `/daily setup`.".to_string()
+    } else {
+        let now = engine.now();
+        schedules
+            .iter()
+            .map(|s| describe(s, now))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    ctx.send(
+        poise::CreateReply::default()
+            .content(crate::discord::text::truncate(&content, 2000))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn set_paused(
+    ctx: Context<'_>,
+    channel: Option<serenity::ChannelId>,
+    paused: bool,
+) -> Result<(), Error> {
+    require_admin(ctx)?;
+    let guild = guild_of(ctx)?;
+    let channel = channel_or_here(ctx, channel);
+    let reason = paused.then(|| format!("paused by {}", ctx.author().display_name()));
+    if !ctx
+        .data()
+        .engine
+        .store
+        .set_schedule_paused(guild, channel, paused, reason.as_deref())
+        .await?
+    {
+        return Err(user_error(format!("<#{channel}> has no daily question.")));
+    }
+    let word = if paused { "Paused" } else { "Resumed" };
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!("{word} the daily question in <#{channel}>."))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Pause a channel's daily question.
+#[poise::command(slash_command, guild_only)]
+pub async fn pause(
+    ctx: Context<'_>,
+    #[description = "Which channel (default: here)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    set_paused(ctx, channel, true).await
+}
+
+/// Resume a paused daily question.
+#[poise::command(slash_command, guild_only)]
+pub async fn resume(
+    ctx: Context<'_>,
+    #[description = "Which channel (default: here)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    set_paused(ctx, channel, false).await
+}
+
+/// Stop a channel's daily question.
+#[poise::command(slash_command, guild_only)]
+pub async fn remove(
+    ctx: Context<'_>,
+    #[description = "Which channel (default: here)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    require_admin(ctx)?;
+    let guild = guild_of(ctx)?;
+    let channel = channel_or_here(ctx, channel);
+    if !ctx
+        .data()
+        .engine
+        .store
+        .delete_schedule(guild, channel)
+        .await?
+    {
+        return Err(user_error(format!("<#{channel}> has no daily question.")));
+    }
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!(
+                "Removed the daily question in <#{channel}>. Past answers and scores stay."
+            ))
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_suggestions_match_loosely_and_stay_within_discords_limit() {
+        assert!(zone_suggestions("new york").contains(&"America/New_York"));
+        assert!(zone_suggestions("").len() <= 25);
+        assert!(zone_suggestions("kolk").contains(&"Asia/Kolkata"));
+    }
+}

@@ -1,0 +1,40 @@
+//! /help: what the bot does and the rules it keeps.
+
+use super::{no_pings, Context, Error};
+
+const HELP: &str = "\
+**certsprint** - daily practice for AWS AI certifications (AIF-C01, MLA-C01, AIP-C01).
+
+**Play**
+`/quiz [exam] [domain]` a private practice question (missed ones come back for review)
+`/leaderboard [exam] [period]` this week, this month or all time
+`/stats [user] [exam]` accuracy by exam, domain and task; streaks; readiness; review queue
+`/bank report id reason` flag a question that looks wrong
+`/forget-me` delete your data in this server
+
+**Admins** (Manage Server)
+`/daily setup channel exam time timezone [days] [window]` a question on a schedule
+`/daily now|list|pause|resume|remove` run and manage the schedules
+`/bank info` items per exam and domain
+
+**Rules**
+Your first answer counts. A right answer scores 10 points plus up to 5 for speed.
+Your **streak** counts scheduled questions answered right in a row. A wrong answer ends it, \
+and so does a day on which the server had a scheduled question you did not answer; a day with \
+no scheduled question never breaks it. Days are the server's days, in its time zone.
+Readiness is your blueprint-weighted accuracy with a 90% band; it is an estimate, not AWS's \
+scaled score (AWS does not publish how it scales).
+Questions are original, written from the official exam guides and checked against AWS documentation.";
+
+/// How certsprint works.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.send(
+        poise::CreateReply::default()
+            .content(HELP)
+            .ephemeral(true)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}

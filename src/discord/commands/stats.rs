@@ -1,0 +1,46 @@
+//! /stats: the personal score lookup.
+
+use poise::serenity_prelude as serenity;
+
+use super::{display_name, guild_of, no_pings, Context, Error, ExamChoice};
+use crate::discord::render::stats::stats_embed;
+
+/// Accuracy by exam, domain and task; streaks; readiness; review queue.
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Whose stats (default: yours)"] user: Option<serenity::User>,
+    #[description = "Only this exam"] exam: Option<ExamChoice>,
+) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let own = user.as_ref().is_none_or(|u| u.id == ctx.author().id);
+    let (target, fallback) = match &user {
+        Some(u) => (u.id.get(), u.display_name().to_string()),
+        None => (ctx.author().id.get(), display_name(ctx)),
+    };
+    let engine = &ctx.data().engine;
+    let mut stats = engine.member_stats(guild, target).await?;
+    if let Some(exam) = exam {
+        stats.exams.retain(|e| e.exam == exam.id());
+    }
+    if !own {
+        // Another member's review queue is theirs alone.
+        stats.review_queue.clear();
+    }
+    let mut embed = stats_embed(&stats, &fallback, engine.now());
+    if !own {
+        embed = embed.field(
+            "\u{200B}",
+            "Review details are private to each member.",
+            false,
+        );
+    }
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(embed)
+            .ephemeral(own)
+            .allowed_mentions(no_pings()),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The state every handler shares, the error type, and the one place errors become replies.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use tokio::sync::Notify;
+
+use crate::quiz::{Engine, QuizError};
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Arc<Data>, Error>;
+
+pub struct Data {
+    pub engine: Engine,
+    /// Nudges the closer when a new post may close sooner than it planned to wake.
+    pub wake_closer: Arc<Notify>,
+    pub in_flight: InFlight,
+}
+
+impl Data {
+    pub fn new(engine: Engine, wake_closer: Arc<Notify>) -> Data {
+        Data {
+            engine,
+            wake_closer,
+            in_flight: InFlight::default(),
+        }
+    }
+}
+
+/// Counts interactions being handled, so shutdown can wait for them.
+#[derive(Default)]
+pub struct InFlight {
+    count: AtomicUsize,
+    idle: Notify,
+}
+
+pub struct InFlightGuard<'a>(&'a InFlight);
+
+impl InFlight {
+    pub fn enter(&self) -> InFlightGuard<'_> {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        InFlightGuard(self)
+    }
+
+    pub async fn drained(&self) {
+        loop {
+            let idle = self.idle.notified();
+            if self.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            idle.await;
+        }
+    }
+}
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// A mistake of the user's, shown to them as is.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+pub fn user_error(message: impl Into<String>) -> Error {
+    UserError(message.into()).into()
+}
+
+/// The words a user sees for an error: their own mistake in plain words, or a short apology.
+pub fn user_message(error: &Error, reference: u64) -> String {
+    if let Some(user) = error.downcast_ref::<UserError>() {
+        return user.0.clone();
+    }
+    if let Some(QuizError::Rejected(rejection)) = error.downcast_ref::<QuizError>() {
+        return rejection.to_string();
+    }
+    format!("Sorry, something went wrong on our side. It has been logged (ref {reference}).")
+}
+
+pub fn is_user_error(error: &Error) -> bool {
+    error.downcast_ref::<UserError>().is_some()
+        || matches!(
+            error.downcast_ref::<QuizError>(),
+            Some(QuizError::Rejected(_))
+        )
+}
+
+pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            let reference = ctx.id();
+            if !is_user_error(&error) {
+                tracing::error!(interaction = reference, command = %ctx.command().qualified_name, error = format!("{error:#}"), "command failed");
+            }
+            let reply = poise::CreateReply::default()
+                .content(user_message(&error, reference))
+                .ephemeral(true)
+                .allowed_mentions(serenity::CreateAllowedMentions::new());
+            if let Err(send_error) = ctx.send(reply).await {
+                tracing::warn!(interaction = reference, %send_error, "could not send the error reply");
+            }
+        }
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = format!("{error:#}"), "setup failed")
+        }
+        other => {
+            if let Err(error) = poise::builtins::on_error(other).await {
+                tracing::warn!(%error, "error while handling an error");
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The custom_id codec: what a button or select press refers to. It names the post or session
+//! and the user's own choice; it never carries the answer key or anything that scores a press.
+
+use crate::store::{Period, Snowflake};
+
+/// Discord's limit for a custom_id.
+pub const MAX_LEN: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Answer a post with these option letters (a button's letter, a select's values, a picker's result).
+    Answer { post: i64, letters: String },
+    /// A multiple-response select on a post: the chosen letters arrive as the select's values.
+    Select { post: i64 },
+    /// Open the step-by-step picker for an ordering or matching post.
+    OpenPicker { post: i64 },
+    /// A picker step: the letters chosen so far; the select adds the next one.
+    Pick { post: i64, so_far: String },
+    /// Clear the picker and start again.
+    Restart { post: i64 },
+    /// Deal the next personal question.
+    NextQuiz { exam: String, domain: u8 },
+    /// A leaderboard page, as seen by `viewer` (whose own row it shows).
+    Board {
+        exam: Option<String>,
+        period: Period,
+        page: u32,
+        viewer: Snowflake,
+    },
+    /// Confirm or cancel /forget-me; only `user` may press.
+    Forget { user: Snowflake, confirm: bool },
+}
+
+impl Action {
+    pub fn encode(&self) -> String {
+        let id = match self {
+            Action::Answer { post, letters } => format!("ans:{post}:{letters}"),
+            Action::Select { post } => format!("sel:{post}"),
+            Action::OpenPicker { post } => format!("open:{post}"),
+            Action::Pick { post, so_far } => format!("pick:{post}:{so_far}"),
+            Action::Restart { post } => format!("redo:{post}"),
+            Action::NextQuiz { exam, domain } => format!("next:{exam}:{domain}"),
+            Action::Board {
+                exam,
+                period,
+                page,
+                viewer,
+            } => {
+                format!(
+                    "lb:{}:{}:{page}:{viewer}",
+                    exam.as_deref().unwrap_or("*"),
+                    period_code(*period)
+                )
+            }
+            Action::Forget { user, confirm } => format!("forget:{user}:{}", u8::from(*confirm)),
+        };
+        debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
+        id
+    }
+
+    pub fn decode(id: &str) -> Option<Action> {
+        let mut parts = id.split(':');
+        let action = match parts.next()? {
+            "ans" => Action::Answer {
+                post: parts.next()?.parse().ok()?,
+                letters: letters(parts.next()?)?,
+            },
+            "sel" => Action::Select {
+                post: parts.next()?.parse().ok()?,
+            },
+            "open" => Action::OpenPicker {
+                post: parts.next()?.parse().ok()?,
+            },
+            "pick" => Action::Pick {
+                post: parts.next()?.parse().ok()?,
+                so_far: letters_or_empty(parts.next()?)?,
+            },
+            "redo" => Action::Restart {
+                post: parts.next()?.parse().ok()?,
+            },
+            "next" => Action::NextQuiz {
+                exam: parts.next()?.to_string(),
+                domain: parts.next()?.parse().ok()?,
+            },
+            "lb" => {
+                let exam = parts.next()?;
+                Action::Board {
+                    exam: (exam != "*").then(|| exam.to_string()),
+                    period: period_from_code(parts.next()?)?,
+                    page: parts.next()?.parse().ok()?,
+                    viewer: parts.next()?.parse().ok()?,
+                }
+            }
+            "forget" => Action::Forget {
+                user: parts.next()?.parse().ok()?,
+                confirm: parts.next()? == "1",
+            },
+            _ => return None,
+        };
+        parts.next().is_none().then_some(action)
+    }
+}
+
+fn letters(text: &str) -> Option<String> {
+    (!text.is_empty()).then_some(())?;
+    letters_or_empty(text)
+}
+
+fn letters_or_empty(text: &str) -> Option<String> {
+    (text.len() <= 26 && text.bytes().all(|b| b.is_ascii_uppercase())).then(|| text.to_string())
+}
+
+fn period_code(period: Period) -> &'static str {
+    match period {
+        Period::Week => "w",
+        Period::Month => "m",
+        Period::All => "a",
+    }
+}
+
+fn period_from_code(code: &str) -> Option<Period> {
+    match code {
+        "w" => Some(Period::Week),
+        "m" => Some(Period::Month),
+        "a" => Some(Period::All),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_round_trips() {
+        for action in [
+            Action::Answer {
+                post: 42,
+                letters: "BD".into(),
+            },
+            Action::OpenPicker { post: 7 },
+            Action::Select { post: 9 },
+            Action::Pick {
+                post: 7,
+                so_far: String::new(),
+            },
+            Action::Pick {
+                post: 7,
+                so_far: "CA".into(),
+            },
+            Action::NextQuiz {
+                exam: "aif-c01".into(),
+                domain: 0,
+            },
+            Action::Restart { post: 7 },
+            Action::Board {
+                exam: None,
+                period: Period::Week,
+                page: 2,
+                viewer: 5,
+            },
+            Action::Board {
+                exam: Some("mla-c01".into()),
+                period: Period::All,
+                page: 0,
+                viewer: 123456789012345678,
+            },
+            Action::Forget {
+                user: 123456789012345678,
+                confirm: true,
+            },
+        ] {
+            let id = action.encode();
+            assert!(id.len() <= MAX_LEN);
+            assert_eq!(Action::decode(&id), Some(action));
+        }
+    }
+
+    #[test]
+    fn tampered_ids_are_rejected() {
+        for id in [
+            "ans:42:",
+            "ans:x:B",
+            "ans:42:b",
+            "ans:42:B:extra",
+            "lb:*:q:0:1",
+            "nope",
+            "",
+        ] {
+            assert_eq!(Action::decode(id), None, "{id}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure rendering: views in, serenity builders out, within Discord's limits.
+
+pub mod answer;
+pub mod board;
+pub mod picker;
+pub mod question;
+pub mod stats;
