@@ -34,6 +34,8 @@ CREATE TABLE schedules (
     paused_reason TEXT,
     created_by    INTEGER NOT NULL,
     created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL,               -- occurrences before this are not owed
+    notified_at   INTEGER,                        -- when admins were told of an automatic pause
     UNIQUE (guild_id, channel_id)
 );
 

@@ -15,14 +15,17 @@ pub struct Data {
     pub engine: Engine,
     /// Nudges the closer when a new post may close sooner than it planned to wake.
     pub wake_closer: Arc<Notify>,
+    /// Nudges the scheduler when a schedule was added, changed or resumed.
+    pub schedule_changed: Arc<Notify>,
     pub in_flight: InFlight,
 }
 
 impl Data {
-    pub fn new(engine: Engine, wake_closer: Arc<Notify>) -> Data {
+    pub fn new(engine: Engine, wake_closer: Arc<Notify>, schedule_changed: Arc<Notify>) -> Data {
         Data {
             engine,
             wake_closer,
+            schedule_changed,
             in_flight: InFlight::default(),
         }
     }

@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, watch, Notify};
 
 use crate::config::Token;
 use crate::quiz::Engine;
+use crate::schedule::Scheduler;
 pub use context::{Data, Error};
 pub use publish::DiscordPublisher;
 
@@ -57,7 +58,12 @@ pub async fn run_until(
 
     let (setup_failed_tx, mut setup_failed) = mpsc::channel::<String>(1);
     let wake_closer = Arc::new(Notify::new());
-    let data = Arc::new(Data::new(engine.clone(), wake_closer.clone()));
+    let schedule_changed = Arc::new(Notify::new());
+    let data = Arc::new(Data::new(
+        engine.clone(),
+        wake_closer.clone(),
+        schedule_changed.clone(),
+    ));
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -94,12 +100,14 @@ pub async fn run_until(
         client.http.clone(),
         engine.bank.clone(),
     ));
-    let (stop_closer, closer_stop) = watch::channel(false);
+    let (stop_timers, timers_stop) = watch::channel(false);
+    let scheduler = Scheduler::new(engine.clone(), publisher.clone(), wake_closer.clone());
+    let scheduler = tokio::spawn(scheduler.run(schedule_changed, timers_stop.clone()));
     let closer = tokio::spawn(crate::schedule::run_closer(
         engine.clone(),
         publisher,
         wake_closer,
-        closer_stop,
+        timers_stop,
     ));
 
     let shard_manager = client.shard_manager.clone();
@@ -112,7 +120,8 @@ pub async fn run_until(
         }
     };
     shard_manager.shutdown_all().await;
-    let _ = stop_closer.send(true);
+    let _ = stop_timers.send(true);
+    let _ = scheduler.await;
     let _ = closer.await;
     if tokio::time::timeout(DRAIN_TIMEOUT, data.in_flight.drained())
         .await

@@ -9,31 +9,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Duration as Window;
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, CreateMessage, EditMessage, Http, MessageId, Nonce, StatusCode};
+use serenity::{ChannelId, CreateMessage, EditMessage, Http, MessageId, Nonce, StatusCode, UserId};
 
 use super::commands::no_pings;
 use super::render::question::{answer_components, question_embed, reveal_embed};
-use crate::bank::Bank;
-use crate::quiz::{Engine, Reveal};
-use crate::schedule::Publisher;
-use crate::store::Post;
+use super::text::{escape, truncate};
+use crate::bank::{Bank, Question};
+use crate::quiz::Reveal;
+use crate::schedule::{PublishError, Publisher};
+use crate::store::{Post, Schedule};
 
 /// Attempts for one REST call before giving up (backoff 0.25 s, 0.5 s, 1 s, 2 s between them).
 const ATTEMPTS: u32 = 5;
-
-/// Why a post could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum PostError {
-    /// The channel is gone or the bot may not post there: retrying will not help.
-    #[error("cannot post in that channel ({0})")]
-    Refused(String),
-    #[error("Discord did not accept the post after {ATTEMPTS} attempts: {0}")]
-    Unavailable(String),
-    #[error(transparent)]
-    Quiz(#[from] crate::quiz::QuizError),
-}
 
 pub struct DiscordPublisher {
     http: Arc<Http>,
@@ -44,43 +32,31 @@ impl DiscordPublisher {
     pub fn new(http: Arc<Http>, bank: Arc<Bank>) -> DiscordPublisher {
         DiscordPublisher { http, bank }
     }
-
-    /// Claims and posts the channel's next question; returns the post once its message is known.
-    pub async fn post_question(
-        &self,
-        engine: &Engine,
-        guild: u64,
-        channel: u64,
-        exam: &str,
-        schedule: Option<(i64, chrono::DateTime<chrono::Utc>)>,
-        window: Window,
-    ) -> Result<Post, PostError> {
-        let (mut post, question) = engine
-            .claim_channel_post(guild, channel, exam, schedule, window)
-            .await?;
-        let exam = self
-            .bank
-            .exam(&question.exam)
-            .ok_or_else(|| PostError::Refused("exam not loaded".into()))?;
-        let message = CreateMessage::new()
-            .embed(question_embed(exam, &question, &post))
-            .components(answer_components(&question, post.post_id, false))
-            .allowed_mentions(no_pings())
-            .nonce(Nonce::String(format!("cs{}", post.post_id)))
-            .enforce_nonce(true);
-        let channel_id = ChannelId::new(channel);
-        let sent = retrying(|| channel_id.send_message(&self.http, message.clone()))
-            .await
-            .map_err(classify)?;
-        engine
-            .mark_posted(guild, post.post_id, sent.id.get())
-            .await?;
-        post.message_id = Some(sent.id.get());
-        Ok(post)
-    }
 }
 
 impl Publisher for DiscordPublisher {
+    async fn publish(&self, post: &Post, question: &Question) -> Result<u64, PublishError> {
+        let channel = post
+            .channel_id
+            .ok_or_else(|| PublishError::Refused("a personal question has no channel".into()))?;
+        let exam = self.bank.exam(&question.exam).ok_or_else(|| {
+            PublishError::Refused(format!("exam {} is not loaded", question.exam))
+        })?;
+        let message = CreateMessage::new()
+            .embed(question_embed(exam, question, post))
+            .components(answer_components(question, post.post_id, false))
+            .allowed_mentions(no_pings())
+            // Discord drops a second message with the same nonce: a retry after a lost response
+            // (or a resend after a restart) cannot post twice.
+            .nonce(Nonce::String(format!("cs{}", post.post_id)))
+            .enforce_nonce(true);
+        let channel = ChannelId::new(channel);
+        let sent = retrying(|| channel.send_message(&self.http, message.clone()))
+            .await
+            .map_err(classify)?;
+        Ok(sent.id.get())
+    }
+
     async fn reveal(&self, reveal: Reveal) -> anyhow::Result<()> {
         let (Some(channel), Some(message)) = (reveal.post.channel_id, reveal.post.message_id)
         else {
@@ -104,6 +80,22 @@ impl Publisher for DiscordPublisher {
             .map_err(|e| anyhow::anyhow!(classify(e)))?;
         Ok(())
     }
+
+    async fn notify_paused(&self, schedule: &Schedule, reason: &str) -> anyhow::Result<()> {
+        // The channel itself is the problem, so the admin who set the schedule up hears by DM.
+        let admin = UserId::new(schedule.settings.created_by);
+        let dm = retrying(|| admin.create_dm_channel(&self.http)).await?;
+        let text = format!(
+            "The daily question in <#{}> stopped: {}.\nFix the channel or the bot's permissions there, then `/daily resume` it.",
+            schedule.settings.channel_id,
+            escape(reason)
+        );
+        let message = CreateMessage::new()
+            .content(truncate(&text, 2000))
+            .allowed_mentions(no_pings());
+        retrying(|| dm.id.send_message(&self.http, message.clone())).await?;
+        Ok(())
+    }
 }
 
 fn status_of(error: &serenity::Error) -> Option<StatusCode> {
@@ -122,12 +114,12 @@ fn is_transient(error: &serenity::Error) -> bool {
     }
 }
 
-fn classify(error: serenity::Error) -> PostError {
+fn classify(error: serenity::Error) -> PublishError {
     match status_of(&error) {
         Some(status) if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN => {
-            PostError::Refused(error.to_string())
+            PublishError::Refused(error.to_string())
         }
-        _ => PostError::Unavailable(error.to_string()),
+        _ => PublishError::Unavailable(error.to_string()),
     }
 }
 

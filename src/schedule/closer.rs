@@ -2,19 +2,14 @@
 //! when a new post is made, closes everything due, and has the publisher reveal each closed
 //! channel question. Windows that ended while the bot was down close on the first pass.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::{watch, Notify};
 
-use crate::quiz::{Engine, Reveal};
+use super::Publisher;
+use crate::quiz::Engine;
 use crate::store::PostMode;
-
-/// Where closed questions are announced (Discord in production, a recorder in tests).
-pub trait Publisher: Send + Sync + 'static {
-    fn reveal(&self, reveal: Reveal) -> impl Future<Output = anyhow::Result<()>> + Send;
-}
 
 /// Longest sleep between checks even when nothing is due (guards against a missed wake-up).
 const MAX_SLEEP: Duration = Duration::minutes(10);

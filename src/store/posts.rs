@@ -320,3 +320,54 @@ impl Store {
             .await
     }
 }
+
+impl Store {
+    /// Scheduled posts claimed but never confirmed sent (the bot stopped between the two).
+    pub async fn unsent_scheduled_posts(&self) -> StoreResult<Vec<Post>> {
+        let rows: Vec<PostRow> = sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE state = 'claimed' AND schedule_id IS NOT NULL ORDER BY occurrence_at"
+        ))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    /// Records that a scheduled occurrence was not posted; false if it already has a row.
+    pub async fn record_missed(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        schedule_id: i64,
+        exam: &str,
+        occurrence: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO posts (guild_id, channel_id, mode, schedule_id, occurrence_at, exam, question_id, domain,
+                opens_at, closes_at, state, created_at)
+             VALUES (?, ?, 'channel', ?, ?, ?, '', 0, ?, ?, 'missed', ?)
+             ON CONFLICT (schedule_id, occurrence_at) DO NOTHING",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .bind(schedule_id)
+        .bind(to_millis(occurrence))
+        .bind(exam)
+        .bind(to_millis(occurrence))
+        .bind(to_millis(occurrence))
+        .bind(to_millis(now))
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a claimed post missed (it could not be sent in time, or not at all).
+    pub async fn mark_missed(&self, guild: Snowflake, post_id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE posts SET state = 'missed' WHERE guild_id = ? AND post_id = ? AND state = 'claimed'")
+            .bind(id_to_sql(guild))
+            .bind(post_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+}

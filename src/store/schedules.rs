@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
-use crate::clock::to_millis;
+use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSchedule {
@@ -26,6 +26,8 @@ pub struct NewSchedule {
 pub struct Schedule {
     pub schedule_id: i64,
     pub settings: NewSchedule,
+    /// Last saved or resumed: occurrences before this are not owed.
+    pub updated_at: DateTime<Utc>,
     pub paused: bool,
     pub paused_reason: Option<String>,
 }
@@ -44,6 +46,7 @@ struct ScheduleRow {
     created_by: i64,
     paused: bool,
     paused_reason: Option<String>,
+    updated_at: i64,
 }
 
 impl From<ScheduleRow> for Schedule {
@@ -61,6 +64,7 @@ impl From<ScheduleRow> for Schedule {
                 mention_role_id: row.mention_role_id.map(id_from_sql),
                 created_by: id_from_sql(row.created_by),
             },
+            updated_at: from_millis(row.updated_at),
             paused: row.paused,
             paused_reason: row.paused_reason,
         }
@@ -69,7 +73,7 @@ impl From<ScheduleRow> for Schedule {
 
 const SCHEDULE_COLUMNS: &str =
     "schedule_id, guild_id, channel_id, exam, time_of_day, timezone, days, window_minutes,
-     mention_role_id, created_by, paused, paused_reason";
+     mention_role_id, created_by, paused, paused_reason, updated_at";
 
 impl Store {
     /// Creates the channel's schedule, or replaces its settings (and resumes it). Returns its id.
@@ -82,12 +86,13 @@ impl Store {
         tx.ensure_guild(schedule.guild_id, now).await?;
         let id = sqlx::query_scalar(
             "INSERT INTO schedules (guild_id, channel_id, exam, time_of_day, timezone, days, window_minutes,
-                mention_role_id, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                mention_role_id, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (guild_id, channel_id) DO UPDATE SET
                 exam = excluded.exam, time_of_day = excluded.time_of_day, timezone = excluded.timezone,
                 days = excluded.days, window_minutes = excluded.window_minutes,
-                mention_role_id = excluded.mention_role_id, paused = 0, paused_reason = NULL
+                mention_role_id = excluded.mention_role_id, paused = 0, paused_reason = NULL,
+                updated_at = excluded.updated_at, notified_at = NULL
              RETURNING schedule_id",
         )
         .bind(id_to_sql(schedule.guild_id))
@@ -99,6 +104,7 @@ impl Store {
         .bind(i64::from(schedule.window_minutes))
         .bind(schedule.mention_role_id.map(id_to_sql))
         .bind(id_to_sql(schedule.created_by))
+        .bind(to_millis(now))
         .bind(to_millis(now))
         .fetch_one(&mut *tx.tx)
         .await?;
@@ -142,20 +148,27 @@ impl Store {
     }
 
     /// Pauses (with a reason) or resumes a channel's schedule; false if the channel has none.
+    /// Resuming owes nothing for the paused days.
     pub async fn set_schedule_paused(
         &self,
         guild: Snowflake,
         channel: Snowflake,
         paused: bool,
         reason: Option<&str>,
+        now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE schedules SET paused = ?, paused_reason = ? WHERE guild_id = ? AND channel_id = ?")
-            .bind(paused)
-            .bind(reason)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(channel))
-            .execute(&self.writer)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE schedules SET paused = ?1, paused_reason = ?2, notified_at = NULL,
+                updated_at = CASE WHEN ?1 THEN updated_at ELSE ?3 END
+             WHERE guild_id = ?4 AND channel_id = ?5",
+        )
+        .bind(paused)
+        .bind(reason)
+        .bind(to_millis(now))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .execute(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -166,5 +179,36 @@ impl Store {
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+impl Store {
+    /// Pauses a schedule the bot cannot serve. Returns true the first time, when the admins
+    /// should be told (they are told once, not on every retry).
+    pub async fn pause_schedule_for_failure(
+        &self,
+        schedule_id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let first = sqlx::query(
+            "UPDATE schedules SET paused = 1, paused_reason = ?, notified_at = ? WHERE schedule_id = ? AND notified_at IS NULL",
+        )
+        .bind(reason)
+        .bind(to_millis(now))
+        .bind(schedule_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(first.rows_affected() == 1)
+    }
+
+    /// The latest occurrence a schedule has a post (or a missed record) for.
+    pub async fn last_occurrence(&self, schedule_id: i64) -> StoreResult<Option<DateTime<Utc>>> {
+        let at: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(occurrence_at) FROM posts WHERE schedule_id = ?")
+                .bind(schedule_id)
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(at.map(from_millis))
     }
 }

@@ -6,6 +6,7 @@ mod answers;
 mod leaderboards;
 mod picking;
 mod practice;
+mod scheduler;
 mod stats;
 mod store;
 mod streaks;

@@ -90,7 +90,13 @@ async fn schedules_are_one_per_channel_and_can_be_paused() {
     assert_eq!(schedules.len(), 1);
     assert!(t
         .store()
-        .set_schedule_paused(GUILD, CHANNEL, true, Some("missing permission"))
+        .set_schedule_paused(
+            GUILD,
+            CHANNEL,
+            true,
+            Some("missing permission"),
+            t.engine.now()
+        )
         .await
         .unwrap());
     let paused = t
@@ -109,7 +115,7 @@ async fn schedules_are_one_per_channel_and_can_be_paused() {
         .is_empty());
     assert!(!t
         .store()
-        .set_schedule_paused(OTHER_GUILD, CHANNEL, true, None)
+        .set_schedule_paused(OTHER_GUILD, CHANNEL, true, None, t.engine.now())
         .await
         .unwrap());
 }

@@ -7,7 +7,7 @@ use super::{guild_of, no_pings, require_admin, Context, Error};
 use crate::discord::context::user_error;
 use crate::discord::publish::DiscordPublisher;
 use crate::discord::text::{escape, timestamp};
-use crate::schedule::Rule;
+use crate::schedule::{Publisher, Rule};
 use crate::store::{NewSchedule, Schedule};
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -167,11 +167,20 @@ pub async fn now(
         ),
     };
     let exam = engine.resolve_channel_exam(guild, channel, &exam).await?;
+    let (post, question) = engine
+        .claim_channel_post(guild, channel, &exam, None, window)
+        .await?;
     let publisher = DiscordPublisher::new(ctx.serenity_context().http.clone(), engine.bank.clone());
-    let post = publisher
-        .post_question(engine, guild, channel, &exam, None, window)
-        .await
-        .map_err(|e| user_error(e.to_string()))?;
+    let message = match publisher.publish(&post, &question).await {
+        Ok(message) => message,
+        Err(error) => {
+            engine.store.mark_missed(guild, post.post_id).await?;
+            return Err(user_error(format!(
+                "I could not post in <#{channel}>: {error}. Check that I can view the channel, send messages and embed links there."
+            )));
+        }
+    };
+    engine.mark_posted(guild, post.post_id, message).await?;
     data.wake_closer.notify_one();
     ctx.send(
         poise::CreateReply::default()
@@ -246,11 +255,18 @@ async fn set_paused(
         .data()
         .engine
         .store
-        .set_schedule_paused(guild, channel, paused, reason.as_deref())
+        .set_schedule_paused(
+            guild,
+            channel,
+            paused,
+            reason.as_deref(),
+            ctx.data().engine.now(),
+        )
         .await?
     {
         return Err(user_error(format!("<#{channel}> has no daily question.")));
     }
+    ctx.data().schedule_changed.notify_one();
     let word = if paused { "Paused" } else { "Resumed" };
     ctx.send(
         poise::CreateReply::default()

@@ -1,0 +1,39 @@
+//! What the scheduler and closer need from the chat platform (Discord in production, a recorder
+//! in tests).
+
+use std::future::Future;
+
+use crate::bank::Question;
+use crate::quiz::Reveal;
+use crate::store::{Post, Schedule, Snowflake};
+
+/// Why a message could not be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PublishError {
+    /// The channel is gone or the bot may not post there: retrying will not help.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Discord failed or rate-limited us past our retries; a later attempt may work.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub trait Publisher: Send + Sync + 'static {
+    /// Sends the message for a claimed channel post; returns the message id. Sending the same
+    /// post twice must not make two messages (Discord: the post's nonce is enforced).
+    fn publish(
+        &self,
+        post: &Post,
+        question: &Question,
+    ) -> impl Future<Output = Result<Snowflake, PublishError>> + Send;
+
+    /// Edits a closed channel question to show the key, explanation and results.
+    fn reveal(&self, reveal: Reveal) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Tells a schedule's admins, once, that it was paused because it could not post.
+    fn notify_paused(
+        &self,
+        schedule: &Schedule,
+        reason: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+}

@@ -1,0 +1,261 @@
+//! The scheduler: posts each schedule's occurrences exactly once.
+//!
+//! An occurrence is claimed in the database (unique per schedule and occurrence time) before its
+//! message is sent, and the message id is stored after. After a restart, a claimed but unsent
+//! occurrence is sent again if still inside the grace period (the publisher's nonce makes a
+//! resend of a message that did go out harmless) or recorded as missed. Occurrences that fell
+//! while the bot was down are posted late within the grace period, else recorded as missed; no
+//! more than a day back is owed. A channel that is gone or forbidden pauses its schedule and the
+//! admins are told once; a temporary failure is retried on the next pass.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{watch, Notify};
+
+use super::{PublishError, Publisher, Rule};
+use crate::quiz::{Engine, QuizError};
+use crate::store::{Post, Schedule};
+
+/// How late a missed occurrence may still be posted.
+pub const DEFAULT_GRACE: Duration = Duration::minutes(30);
+/// How far back occurrences are owed at all.
+const OWED: Duration = Duration::days(1);
+/// How soon to try again after a temporary failure.
+const RETRY_AFTER: Duration = Duration::seconds(30);
+/// Longest sleep even when nothing is due (guards against a missed wake-up).
+const MAX_SLEEP: Duration = Duration::minutes(10);
+
+pub struct Scheduler<P> {
+    pub engine: Engine,
+    pub publisher: Arc<P>,
+    pub grace: Duration,
+    /// Nudged after each post so the closer plans for the new window.
+    pub posted: Arc<Notify>,
+}
+
+/// What one pass did (for logs and tests).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pass {
+    pub posted: Vec<Post>,
+    pub missed: usize,
+    pub paused: usize,
+    /// When the next pass is due.
+    pub next: Option<DateTime<Utc>>,
+}
+
+impl<P: Publisher> Scheduler<P> {
+    pub fn new(engine: Engine, publisher: Arc<P>, posted: Arc<Notify>) -> Scheduler<P> {
+        Scheduler {
+            engine,
+            publisher,
+            grace: DEFAULT_GRACE,
+            posted,
+        }
+    }
+
+    /// Runs passes until shutdown: sleeping until the next occurrence, waking early when a
+    /// schedule changes (`changed`).
+    pub async fn run(self, changed: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let woken = changed.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let now = self.engine.now();
+            let next = match self.pass().await {
+                Ok(pass) => pass.next.unwrap_or(now + MAX_SLEEP).min(now + MAX_SLEEP),
+                Err(error) => {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "scheduler pass failed; retrying soon"
+                    );
+                    now + RETRY_AFTER
+                }
+            };
+            tokio::select! {
+                _ = self.engine.clock.sleep_until(next) => {}
+                _ = &mut woken => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+
+    /// Does everything due at the clock's now.
+    pub async fn pass(&self) -> anyhow::Result<Pass> {
+        let now = self.engine.now();
+        let mut pass = Pass::default();
+        let schedules = self.engine.store.all_schedules().await?;
+
+        for post in self.engine.store.unsent_scheduled_posts().await? {
+            let schedule = schedules
+                .iter()
+                .find(|s| Some(s.schedule_id) == post.schedule_id);
+            let occurrence = post.occurrence_at.unwrap_or(post.opens_at);
+            match schedule {
+                Some(schedule) if !schedule.paused && now - occurrence <= self.grace => {
+                    self.send(schedule, post, &mut pass).await?;
+                }
+                _ => {
+                    self.engine
+                        .store
+                        .mark_missed(post.guild_id, post.post_id)
+                        .await?;
+                    pass.missed += 1;
+                }
+            }
+        }
+
+        for schedule in schedules.iter().filter(|s| !s.paused) {
+            let settings = &schedule.settings;
+            let rule = match Rule::parse(&settings.time_of_day, &settings.timezone, &settings.days)
+            {
+                Ok(rule) => rule,
+                Err(reason) => {
+                    self.pause(schedule, &reason, &mut pass).await?;
+                    continue;
+                }
+            };
+            let last = self
+                .engine
+                .store
+                .last_occurrence(schedule.schedule_id)
+                .await?;
+            let mut since = [last, Some(schedule.updated_at), Some(now - OWED)]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(now);
+            loop {
+                let occurrence = rule.next_after(since);
+                if occurrence > now {
+                    pass.next = Some(pass.next.map_or(occurrence, |next| next.min(occurrence)));
+                    break;
+                }
+                since = occurrence;
+                if now - occurrence > self.grace {
+                    if self
+                        .engine
+                        .store
+                        .record_missed(
+                            settings.guild_id,
+                            settings.channel_id,
+                            schedule.schedule_id,
+                            &settings.exam,
+                            occurrence,
+                            now,
+                        )
+                        .await?
+                    {
+                        tracing::info!(schedule = schedule.schedule_id, %occurrence, "occurrence missed (the bot was not running)");
+                        pass.missed += 1;
+                    }
+                    continue;
+                }
+                if !self
+                    .post_occurrence(schedule, occurrence, &mut pass)
+                    .await?
+                {
+                    break;
+                }
+            }
+        }
+        if pass.next.is_none() || !pass.posted.is_empty() {
+            self.posted.notify_one();
+        }
+        Ok(pass)
+    }
+
+    /// Claims and sends one occurrence; false when the schedule stopped (paused).
+    async fn post_occurrence(
+        &self,
+        schedule: &Schedule,
+        occurrence: DateTime<Utc>,
+        pass: &mut Pass,
+    ) -> anyhow::Result<bool> {
+        let settings = &schedule.settings;
+        let exam = self
+            .engine
+            .resolve_channel_exam(settings.guild_id, settings.channel_id, &settings.exam)
+            .await?;
+        let window = Duration::minutes(i64::from(settings.window_minutes));
+        let claimed = self
+            .engine
+            .claim_channel_post(
+                settings.guild_id,
+                settings.channel_id,
+                &exam,
+                Some((schedule.schedule_id, occurrence)),
+                window,
+            )
+            .await;
+        let post = match claimed {
+            Ok((post, _)) => post,
+            Err(QuizError::Store(sqlx::Error::Database(error))) if error.is_unique_violation() => {
+                return Ok(true)
+            }
+            Err(error) => return Err(error.into()),
+        };
+        self.send(schedule, post, pass).await
+    }
+
+    /// Sends a claimed post; false when the channel refused and the schedule was paused.
+    async fn send(&self, schedule: &Schedule, post: Post, pass: &mut Pass) -> anyhow::Result<bool> {
+        let Some(question) = self.engine.bank.question(&post.question_id).cloned() else {
+            self.engine
+                .store
+                .mark_missed(post.guild_id, post.post_id)
+                .await?;
+            pass.missed += 1;
+            return Ok(true);
+        };
+        match self.publisher.publish(&post, &question).await {
+            Ok(message) => {
+                self.engine
+                    .mark_posted(post.guild_id, post.post_id, message)
+                    .await?;
+                pass.posted.push(Post {
+                    message_id: Some(message),
+                    ..post
+                });
+                Ok(true)
+            }
+            Err(PublishError::Refused(reason)) => {
+                self.engine
+                    .store
+                    .mark_missed(post.guild_id, post.post_id)
+                    .await?;
+                pass.missed += 1;
+                self.pause(schedule, &reason, pass).await?;
+                Ok(false)
+            }
+            Err(PublishError::Unavailable(reason)) => {
+                // Left claimed: the next pass sends it again while inside the grace period.
+                tracing::warn!(schedule = schedule.schedule_id, %reason, "posting failed for now; will retry");
+                let retry = self.engine.now() + RETRY_AFTER;
+                pass.next = Some(pass.next.map_or(retry, |next| next.min(retry)));
+                Ok(false)
+            }
+        }
+    }
+
+    async fn pause(
+        &self,
+        schedule: &Schedule,
+        reason: &str,
+        pass: &mut Pass,
+    ) -> anyhow::Result<()> {
+        let reason = format!("paused automatically: {reason}");
+        if self
+            .engine
+            .store
+            .pause_schedule_for_failure(schedule.schedule_id, &reason, self.engine.now())
+            .await?
+        {
+            pass.paused += 1;
+            if let Err(error) = self.publisher.notify_paused(schedule, &reason).await {
+                tracing::warn!(schedule = schedule.schedule_id, %error, "could not tell the admins about a paused schedule");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,411 @@
+//! The scheduler and the closer on a manual clock: exactly-once posting, restarts, missed
+//! occurrences, refused channels, temporary failures, and windows that close on time.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tokio::sync::{watch, Notify};
+
+use certsprint::bank::Question;
+use certsprint::quiz::Reveal;
+use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Scheduler};
+use certsprint::store::{NewSchedule, Post, PostState, Schedule, Snowflake};
+
+use crate::helpers::*;
+
+#[derive(Default)]
+pub struct Recorder {
+    pub published: Mutex<Vec<Post>>,
+    pub revealed: Mutex<Vec<Reveal>>,
+    pub paused: Mutex<Vec<(i64, String)>>,
+    /// Channels that refuse every post (deleted, or no permission).
+    pub refusing: Mutex<Vec<Snowflake>>,
+    /// Channels whose next N posts fail temporarily.
+    pub flaky: Mutex<HashMap<Snowflake, u32>>,
+}
+
+impl Publisher for Recorder {
+    async fn publish(&self, post: &Post, _question: &Question) -> Result<Snowflake, PublishError> {
+        let channel = post.channel_id.unwrap();
+        if self.refusing.lock().unwrap().contains(&channel) {
+            return Err(PublishError::Refused("Unknown Channel".into()));
+        }
+        if let Some(left) = self
+            .flaky
+            .lock()
+            .unwrap()
+            .get_mut(&channel)
+            .filter(|left| **left > 0)
+        {
+            *left -= 1;
+            return Err(PublishError::Unavailable("500".into()));
+        }
+        self.published.lock().unwrap().push(post.clone());
+        Ok(5_000 + post.post_id as u64)
+    }
+
+    async fn reveal(&self, reveal: Reveal) -> anyhow::Result<()> {
+        self.revealed.lock().unwrap().push(reveal);
+        Ok(())
+    }
+
+    async fn notify_paused(&self, schedule: &Schedule, reason: &str) -> anyhow::Result<()> {
+        self.paused
+            .lock()
+            .unwrap()
+            .push((schedule.schedule_id, reason.to_string()));
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn published_count(&self) -> usize {
+        self.published.lock().unwrap().len()
+    }
+}
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, h, m, 0).unwrap()
+}
+
+async fn schedule(
+    t: &TestEngine,
+    channel: Snowflake,
+    time: &str,
+    zone: &str,
+    window_minutes: u32,
+) -> i64 {
+    let settings = NewSchedule {
+        guild_id: GUILD,
+        channel_id: channel,
+        exam: EXAM.into(),
+        time_of_day: time.into(),
+        timezone: zone.into(),
+        days: "daily".into(),
+        window_minutes,
+        mention_role_id: None,
+        created_by: 77,
+    };
+    t.store()
+        .save_schedule(&settings, t.engine.now())
+        .await
+        .unwrap()
+}
+
+fn scheduler(t: &TestEngine, recorder: &Arc<Recorder>) -> Scheduler<Recorder> {
+    Scheduler::new(t.engine.clone(), recorder.clone(), Arc::new(Notify::new()))
+}
+
+#[tokio::test]
+async fn a_due_occurrence_posts_exactly_once() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    let recorder = Arc::new(Recorder::default());
+    let scheduler = scheduler(&t, &recorder);
+
+    let early = scheduler.pass().await.unwrap();
+    assert!(early.posted.is_empty());
+    assert_eq!(early.next, Some(at(9, 0)), "sleeps until the occurrence");
+
+    t.clock.set(at(9, 0));
+    let due = scheduler.pass().await.unwrap();
+    assert_eq!(due.posted.len(), 1);
+    let post = &due.posted[0];
+    assert_eq!(post.occurrence_at, Some(at(9, 0)));
+    assert_eq!(
+        t.store()
+            .post(GUILD, post.post_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        PostState::Open
+    );
+    assert_eq!(due.next, Some(at(9, 0) + Duration::days(1)));
+
+    t.advance(Duration::minutes(1));
+    assert!(
+        scheduler.pass().await.unwrap().posted.is_empty(),
+        "never twice"
+    );
+    assert_eq!(recorder.published_count(), 1);
+}
+
+#[tokio::test]
+async fn several_channels_due_in_the_same_minute_are_all_served() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    for channel in [CHANNEL, CHANNEL + 1, CHANNEL + 2] {
+        schedule(&t, channel, "09:00", "UTC", 60).await;
+    }
+    let recorder = Arc::new(Recorder::default());
+    t.clock.set(at(9, 0));
+    assert_eq!(
+        scheduler(&t, &recorder).pass().await.unwrap().posted.len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_restart_inside_the_grace_period_posts_late_and_after_it_records_a_miss() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    schedule(&t, CHANNEL + 1, "07:00", "UTC", 720).await;
+    let recorder = Arc::new(Recorder::default());
+    // The bot was down from 08:00 to 09:20 (grace is 30 minutes): 09:00 is still owed.
+    t.clock.set(at(9, 20));
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!(pass.posted.len(), 1);
+    assert_eq!(pass.missed, 0);
+
+    // Down again until the next day 10:00: that 09:00 is an hour late, past grace.
+    t.clock.set(at(10, 0) + Duration::days(1));
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert!(pass.posted.is_empty());
+    assert_eq!(pass.missed, 2, "the 09:00 and the 07:00 occurrences");
+    assert_eq!(
+        scheduler(&t, &recorder).pass().await.unwrap().missed,
+        0,
+        "a miss is recorded once"
+    );
+    assert_eq!(recorder.published_count(), 1);
+}
+
+#[tokio::test]
+async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_again() {
+    let mut t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    t.clock.set(at(9, 0));
+    // The bot claimed the occurrence and died before sending.
+    let (claimed, _) = t
+        .engine
+        .claim_channel_post(
+            GUILD,
+            CHANNEL,
+            EXAM,
+            Some((schedule_id, at(9, 0))),
+            Duration::hours(12),
+        )
+        .await
+        .unwrap();
+    t.restart().await;
+    t.clock.set(at(9, 5));
+    let recorder = Arc::new(Recorder::default());
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!(
+        pass.posted.iter().map(|p| p.post_id).collect::<Vec<_>>(),
+        [claimed.post_id]
+    );
+    assert_eq!(
+        t.store()
+            .post(GUILD, claimed.post_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .message_id,
+        Some(5_000 + claimed.post_id as u64)
+    );
+    assert!(scheduler(&t, &recorder)
+        .pass()
+        .await
+        .unwrap()
+        .posted
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_claimed_occurrence_found_too_late_is_recorded_missed() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    t.clock.set(at(9, 0));
+    let (claimed, _) = t
+        .engine
+        .claim_channel_post(
+            GUILD,
+            CHANNEL,
+            EXAM,
+            Some((schedule_id, at(9, 0))),
+            Duration::hours(12),
+        )
+        .await
+        .unwrap();
+    t.clock.set(at(11, 0));
+    let recorder = Arc::new(Recorder::default());
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!((pass.posted.len(), pass.missed), (0, 1));
+    assert_eq!(
+        t.store()
+            .post(GUILD, claimed.post_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        PostState::Missed
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_channel_pauses_its_schedule_and_tells_the_admin_once() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 60).await;
+    let recorder = Arc::new(Recorder::default());
+    recorder.refusing.lock().unwrap().push(CHANNEL);
+    t.clock.set(at(9, 0));
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!((pass.posted.len(), pass.paused), (0, 1));
+    let stored = t
+        .store()
+        .schedule_for_channel(GUILD, CHANNEL)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.paused);
+    assert!(stored.paused_reason.unwrap().contains("Unknown Channel"));
+    t.clock.set(at(9, 0) + Duration::days(1));
+    assert_eq!(scheduler(&t, &recorder).pass().await.unwrap().paused, 0);
+    assert_eq!(recorder.paused.lock().unwrap().len(), 1, "told once");
+    assert_eq!(recorder.paused.lock().unwrap()[0].0, schedule_id);
+}
+
+#[tokio::test]
+async fn a_temporary_failure_is_retried_without_a_second_claim() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    schedule(&t, CHANNEL, "09:00", "UTC", 60).await;
+    let recorder = Arc::new(Recorder::default());
+    recorder.flaky.lock().unwrap().insert(CHANNEL, 1);
+    t.clock.set(at(9, 0));
+    let scheduler = scheduler(&t, &recorder);
+    let failed = scheduler.pass().await.unwrap();
+    assert!(failed.posted.is_empty());
+    assert_eq!(
+        failed.next,
+        Some(at(9, 0) + Duration::seconds(30)),
+        "retries soon"
+    );
+    t.clock.set(at(9, 1));
+    let retried = scheduler.pass().await.unwrap();
+    assert_eq!(retried.posted.len(), 1);
+    assert_eq!(
+        t.store()
+            .last_occurrence(retried.posted[0].schedule_id.unwrap())
+            .await
+            .unwrap(),
+        Some(at(9, 0))
+    );
+}
+
+#[tokio::test]
+async fn spring_forward_posts_at_the_end_of_the_gap_through_the_scheduler() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 3, 28, 12, 0, 0).unwrap());
+    schedule(&t, CHANNEL, "02:30", "Europe/Berlin", 60).await;
+    let recorder = Arc::new(Recorder::default());
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!(
+        pass.next,
+        Some(Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap()),
+        "03:00 CEST"
+    );
+}
+
+#[tokio::test]
+async fn overlapping_windows_each_close_on_time_and_reveal() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    schedule(&t, CHANNEL, "09:00", "UTC", 36 * 60).await;
+    let recorder = Arc::new(Recorder::default());
+    let scheduler = scheduler(&t, &recorder);
+    t.clock.set(at(9, 0));
+    let first = scheduler.pass().await.unwrap().posted[0].clone();
+    t.clock.set(at(9, 0) + Duration::days(1));
+    let second = scheduler.pass().await.unwrap().posted[0].clone();
+    assert_eq!(
+        close_due(&t.engine, recorder.as_ref()).await.unwrap(),
+        0,
+        "both still open"
+    );
+
+    t.clock.set(first.closes_at);
+    assert_eq!(close_due(&t.engine, recorder.as_ref()).await.unwrap(), 1);
+    assert_eq!(
+        recorder.revealed.lock().unwrap()[0].post.post_id,
+        first.post_id
+    );
+    t.clock.set(second.closes_at);
+    assert_eq!(close_due(&t.engine, recorder.as_ref()).await.unwrap(), 1);
+    assert_eq!(recorder.revealed.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn windows_that_ended_while_the_bot_was_down_close_on_start() {
+    let mut t = TestEngine::new().await;
+    let post = t.post(GUILD, false).await;
+    t.answer(&post, 1, true).await.unwrap();
+    t.restart().await;
+    t.advance(Duration::days(2));
+    let recorder = Recorder::default();
+    assert_eq!(close_due(&t.engine, &recorder).await.unwrap(), 1);
+    let reveal = &recorder.revealed.lock().unwrap()[0];
+    assert_eq!((reveal.answered, reveal.correct), (1, 1));
+}
+
+#[tokio::test]
+async fn the_loops_sleep_on_the_clock_and_wake_for_due_work() {
+    let t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    schedule(&t, CHANNEL, "09:00", "UTC", 60).await;
+    let recorder = Arc::new(Recorder::default());
+    let (stop, stopped) = watch::channel(false);
+    let changed = Arc::new(Notify::new());
+    let posted = Arc::new(Notify::new());
+    let scheduler = Scheduler::new(t.engine.clone(), recorder.clone(), posted.clone());
+    let scheduler = tokio::spawn(scheduler.run(changed.clone(), stopped.clone()));
+    let closer = tokio::spawn(run_closer(
+        t.engine.clone(),
+        recorder.clone(),
+        posted,
+        stopped,
+    ));
+
+    settle().await;
+    assert_eq!(recorder.published_count(), 0);
+    t.clock.set(at(9, 0));
+    wait_until(|| recorder.published_count() == 1).await;
+    t.clock.set(at(10, 0));
+    wait_until(|| recorder.revealed.lock().unwrap().len() == 1).await;
+
+    // A new schedule due now wakes the scheduler without waiting for its planned wake-up.
+    schedule(&t, CHANNEL + 1, "10:00", "UTC", 60).await;
+    t.store()
+        .set_schedule_paused(GUILD, CHANNEL + 1, false, None, at(9, 59))
+        .await
+        .unwrap();
+    changed.notify_one();
+    wait_until(|| recorder.published_count() == 2).await;
+
+    stop.send(true).unwrap();
+    scheduler.await.unwrap();
+    closer.await.unwrap();
+}
+
+async fn settle() {
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+}
+
+async fn wait_until(condition: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("condition not met in 2 s");
+}
