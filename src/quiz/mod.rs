@@ -4,6 +4,7 @@
 mod answering;
 pub mod calendar;
 pub mod grading;
+pub mod mock;
 pub mod picking;
 mod posting;
 pub mod readiness;
@@ -22,6 +23,7 @@ use crate::random::RandomSource;
 use crate::store::Store;
 
 pub use answering::{AnswerOutcome, AnswerRequest};
+pub use mock::{MockExam, MockLength, MockReport};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;
 pub use standings::PAGE_SIZE;
@@ -46,6 +48,14 @@ pub enum Rejection {
     UnknownDomain { exam: String, domain: u8 },
     #[error("{0} has no questions to draw from.")]
     NoQuestions(String),
+    #[error(
+        "You already have a mock exam running (attempt {attempt_id}); finish or submit it first."
+    )]
+    MockInProgress { attempt_id: i64 },
+    #[error("That mock exam is over; its report is ready.")]
+    MockFinished { attempt_id: i64 },
+    #[error("There is no such mock exam.")]
+    NoSuchMock,
 }
 
 #[derive(Debug, thiserror::Error)]

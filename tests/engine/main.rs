@@ -4,6 +4,7 @@ mod helpers;
 
 mod answers;
 mod leaderboards;
+mod mocks;
 mod picking;
 mod practice;
 mod scheduler;

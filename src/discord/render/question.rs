@@ -273,7 +273,11 @@ mod tests {
     fn long_explanations_split_into_fields_that_fit() {
         let text = "word ".repeat(700);
         let parts = chunks(&text, 3);
-        assert_eq!(parts.len(), 3, "700 words need more than three fields; the last is cut");
+        assert_eq!(
+            parts.len(),
+            3,
+            "700 words need more than three fields; the last is cut"
+        );
         assert!(parts.iter().all(|p| p.chars().count() <= FIELD_LIMIT));
         assert_eq!(chunks("short text", 3), ["short text"]);
     }

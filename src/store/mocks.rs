@@ -1,0 +1,214 @@
+//! Mock exam attempts: one row each, updated as the member moves through it, so a restart
+//! continues where it was.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use crate::clock::{from_millis, to_millis};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockRow {
+    pub attempt_id: i64,
+    pub guild_id: Snowflake,
+    pub user_id: Snowflake,
+    pub exam: String,
+    pub length: String,
+    pub question_ids: Vec<String>,
+    /// Per item: the letters answered, or "" for none yet.
+    pub responses: Vec<String>,
+    pub flagged: Vec<bool>,
+    pub position: usize,
+    pub started_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub raw_correct: Option<u32>,
+    pub scaled_score: Option<u32>,
+    pub passed: Option<bool>,
+}
+
+#[derive(FromRow)]
+struct MockSql {
+    attempt_id: i64,
+    guild_id: i64,
+    user_id: i64,
+    exam: String,
+    length: String,
+    question_ids: String,
+    responses: String,
+    flagged: String,
+    position: i64,
+    started_at: i64,
+    ends_at: i64,
+    submitted_at: Option<i64>,
+    raw_correct: Option<i64>,
+    scaled_score: Option<i64>,
+    passed: Option<bool>,
+}
+
+impl From<MockSql> for MockRow {
+    fn from(row: MockSql) -> MockRow {
+        let question_ids: Vec<String> = row
+            .question_ids
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let count = question_ids.len();
+        let mut responses: Vec<String> = row.responses.split('|').map(str::to_string).collect();
+        responses.resize(count, String::new());
+        let mut flagged: Vec<bool> = row.flagged.chars().map(|c| c == '1').collect();
+        flagged.resize(count, false);
+        MockRow {
+            attempt_id: row.attempt_id,
+            guild_id: id_from_sql(row.guild_id),
+            user_id: id_from_sql(row.user_id),
+            exam: row.exam,
+            length: row.length,
+            question_ids,
+            responses,
+            flagged,
+            position: row.position as usize,
+            started_at: from_millis(row.started_at),
+            ends_at: from_millis(row.ends_at),
+            submitted_at: row.submitted_at.map(from_millis),
+            raw_correct: row.raw_correct.map(|n| n as u32),
+            scaled_score: row.scaled_score.map(|n| n as u32),
+            passed: row.passed,
+        }
+    }
+}
+
+const MOCK_COLUMNS: &str =
+    "attempt_id, guild_id, user_id, exam, length, question_ids, responses, flagged, position,
+     started_at, ends_at, submitted_at, raw_correct, scaled_score, passed";
+
+impl Store {
+    pub async fn insert_mock(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+        length: &str,
+        question_ids: &[String],
+        started_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    ) -> StoreResult<MockRow> {
+        let row: MockSql = sqlx::query_as(&format!(
+            "INSERT INTO mock_attempts (guild_id, user_id, exam, length, question_ids, responses, flagged, started_at, ends_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {MOCK_COLUMNS}"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(exam)
+        .bind(length)
+        .bind(question_ids.join(","))
+        .bind(vec![""; question_ids.len()].join("|"))
+        .bind("0".repeat(question_ids.len()))
+        .bind(to_millis(started_at))
+        .bind(to_millis(ends_at))
+        .fetch_one(&self.writer)
+        .await?;
+        Ok(row.into())
+    }
+
+    pub async fn mock(&self, guild: Snowflake, attempt_id: i64) -> StoreResult<Option<MockRow>> {
+        let row: Option<MockSql> = sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND attempt_id = ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(attempt_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(MockRow::from))
+    }
+
+    /// The member's unfinished attempt, if any.
+    pub async fn open_mock(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> StoreResult<Option<MockRow>> {
+        let row: Option<MockSql> = sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NULL ORDER BY attempt_id DESC LIMIT 1"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(MockRow::from))
+    }
+
+    /// Saves progress (responses, flags, position) of an unfinished attempt.
+    pub async fn save_mock_progress(&self, attempt: &MockRow) -> StoreResult<bool> {
+        let flagged: String = attempt
+            .flagged
+            .iter()
+            .map(|&f| if f { '1' } else { '0' })
+            .collect();
+        let done = sqlx::query("UPDATE mock_attempts SET responses = ?, flagged = ?, position = ? WHERE attempt_id = ? AND guild_id = ? AND submitted_at IS NULL")
+            .bind(attempt.responses.join("|"))
+            .bind(flagged)
+            .bind(attempt.position as i64)
+            .bind(attempt.attempt_id)
+            .bind(id_to_sql(attempt.guild_id))
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the result; false if it was already submitted.
+    pub async fn finish_mock(
+        &self,
+        guild: Snowflake,
+        attempt_id: i64,
+        submitted_at: DateTime<Utc>,
+        raw_correct: u32,
+        scaled: u32,
+        passed: bool,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE mock_attempts SET submitted_at = ?, raw_correct = ?, scaled_score = ?, passed = ?
+             WHERE guild_id = ? AND attempt_id = ? AND submitted_at IS NULL",
+        )
+        .bind(to_millis(submitted_at))
+        .bind(i64::from(raw_correct))
+        .bind(i64::from(scaled))
+        .bind(passed)
+        .bind(id_to_sql(guild))
+        .bind(attempt_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The member's finished attempts, newest first.
+    pub async fn finished_mocks(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        limit: u32,
+    ) -> StoreResult<Vec<MockRow>> {
+        let rows: Vec<MockSql> = sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NOT NULL
+             ORDER BY submitted_at DESC LIMIT ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(MockRow::from).collect())
+    }
+
+    /// Unfinished attempts whose time ran out (submitted automatically).
+    pub async fn expired_mocks(&self, now: DateTime<Utc>) -> StoreResult<Vec<MockRow>> {
+        let rows: Vec<MockSql> = sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE submitted_at IS NULL AND ends_at <= ?"
+        ))
+        .bind(to_millis(now))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(MockRow::from).collect())
+    }
+}

@@ -1,0 +1,214 @@
+use std::collections::HashMap;
+
+use chrono::Duration;
+
+use certsprint::bank::Response;
+use certsprint::quiz::mock::MockLength;
+use certsprint::quiz::{QuizError, Rejection};
+
+use crate::helpers::*;
+
+fn rejected<T: std::fmt::Debug>(result: Result<T, QuizError>) -> Rejection {
+    match result {
+        Err(QuizError::Rejected(rejection)) => rejection,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn lengths_scale_questions_and_time_together_and_follow_the_weights() {
+    let t = TestEngine::new().await;
+    let exam = t.engine.bank.exam(EXAM).unwrap();
+    assert_eq!(MockLength::Full.size(exam), (20, 30));
+    assert_eq!(MockLength::Half.size(exam), (10, 15));
+    assert_eq!(MockLength::Quick.size(exam), (10, 15));
+
+    let mock = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Half)
+        .await
+        .unwrap();
+    assert_eq!(mock.items.len(), 10);
+    assert_eq!(
+        mock.row.ends_at - mock.row.started_at,
+        Duration::minutes(15)
+    );
+    let mut per_domain: HashMap<u8, usize> = HashMap::new();
+    for item in &mock.items {
+        *per_domain.entry(item.domain).or_default() += 1;
+    }
+    assert_eq!(
+        (per_domain[&1], per_domain[&2], per_domain[&3]),
+        (5, 3, 2),
+        "50/30/20 of 10"
+    );
+    let mut ids: Vec<&str> = mock.items.iter().map(|q| q.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "no item twice");
+}
+
+#[tokio::test]
+async fn answers_flags_and_moves_are_kept_and_the_report_grades_all_or_nothing() {
+    let t = TestEngine::new().await;
+    let mock = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Full)
+        .await
+        .unwrap();
+    let attempt = mock.row.attempt_id;
+    // Answer the first 15 right, leave the last 5 unanswered; flag item 3; go back to item 2.
+    for (index, item) in mock.items.iter().enumerate().take(15) {
+        let moved = t
+            .engine
+            .mock_answer(GUILD, 1, attempt, index, Response(item.key.0.clone()))
+            .await
+            .unwrap();
+        assert_eq!(moved.row.position, index + 1, "answering moves on");
+    }
+    t.engine
+        .mock_toggle_flag(GUILD, 1, attempt, 3)
+        .await
+        .unwrap();
+    let back = t.engine.mock_move(GUILD, 1, attempt, 2).await.unwrap();
+    assert_eq!(back.row.position, 2);
+    assert!(back.row.flagged[3]);
+    // Change an answer to a wrong one: allowed until submission.
+    let (index, item) = mock
+        .items
+        .iter()
+        .enumerate()
+        .take(15)
+        .find(|(_, q)| q.kind == certsprint::bank::Kind::Single)
+        .unwrap();
+    let wrong = Response(vec![(item.key.0[0] + 1) % 4]);
+    t.engine
+        .mock_answer(GUILD, 1, attempt, index, wrong)
+        .await
+        .unwrap();
+    let report = t.engine.mock_submit(GUILD, 1, attempt).await.unwrap();
+    assert_eq!(report.total, 20);
+    assert_eq!(
+        report.correct, 14,
+        "15 right, one changed to wrong, 5 unanswered"
+    );
+    assert_eq!(
+        report.items.iter().filter(|i| i.response.is_none()).count(),
+        5
+    );
+    assert_eq!(
+        report.scaled,
+        certsprint::quiz::mock::scaled_score(14, 20, 700)
+    );
+    assert_eq!(report.passed, report.scaled >= 700);
+    assert!(!report.timed_out);
+    let domain_total: u32 = report.domains.iter().map(|d| d.total).sum();
+    assert_eq!(domain_total, 20);
+    assert!(report
+        .domains
+        .iter()
+        .all(|d| d.meets == (d.correct as f64 >= 0.7 * d.total as f64)));
+
+    assert!(matches!(
+        rejected(t.engine.mock_submit(GUILD, 1, attempt).await),
+        Rejection::MockFinished { .. }
+    ));
+    let stored = t.engine.mock_report(GUILD, attempt).await.unwrap();
+    assert_eq!(
+        (stored.correct, stored.scaled),
+        (report.correct, report.scaled)
+    );
+}
+
+#[tokio::test]
+async fn one_running_attempt_per_member_and_only_its_owner_may_touch_it() {
+    let t = TestEngine::new().await;
+    let mock = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap();
+    let attempt = mock.row.attempt_id;
+    assert_eq!(
+        rejected(t.engine.start_mock(GUILD, 1, EXAM, MockLength::Quick).await),
+        Rejection::MockInProgress {
+            attempt_id: attempt
+        }
+    );
+    assert_eq!(
+        rejected(t.engine.mock_move(GUILD, 2, attempt, 1).await),
+        Rejection::NotYours
+    );
+    assert_eq!(
+        rejected(t.engine.mock_move(OTHER_GUILD, 1, attempt, 1).await),
+        Rejection::NoSuchMock
+    );
+    assert!(
+        t.engine
+            .start_mock(GUILD, 2, EXAM, MockLength::Quick)
+            .await
+            .is_ok(),
+        "another member may start one"
+    );
+}
+
+#[tokio::test]
+async fn time_runs_out_on_the_clock_and_a_restart_keeps_progress_and_the_deadline() {
+    let mut t = TestEngine::new().await;
+    let mock = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap();
+    let attempt = mock.row.attempt_id;
+    let first = &mock.items[0];
+    t.engine
+        .mock_answer(GUILD, 1, attempt, 0, Response(first.key.0.clone()))
+        .await
+        .unwrap();
+    t.advance(Duration::minutes(10));
+    t.restart().await;
+    let resumed = t.engine.running_mock(GUILD, 1, attempt).await.unwrap();
+    assert_eq!(resumed.row.responses[0], first.key.letters());
+    assert_eq!(resumed.row.position, 1);
+    assert_eq!(
+        resumed.row.ends_at, mock.row.ends_at,
+        "remaining time honoured"
+    );
+
+    t.advance(Duration::minutes(5));
+    assert!(matches!(
+        rejected(t.engine.mock_move(GUILD, 1, attempt, 2).await),
+        Rejection::MockFinished { .. }
+    ));
+    let report = t.engine.mock_report(GUILD, attempt).await.unwrap();
+    assert!(report.timed_out);
+    assert_eq!(report.correct, 1);
+    assert_eq!(report.submitted_at, mock.row.ends_at);
+    // A new attempt may start now.
+    assert!(t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn expired_attempts_are_submitted_by_the_sweeper() {
+    let t = TestEngine::new().await;
+    t.engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap();
+    t.engine
+        .start_mock(GUILD, 2, EXAM, MockLength::Half)
+        .await
+        .unwrap();
+    t.advance(Duration::minutes(16));
+    assert_eq!(t.engine.finish_expired_mocks().await.unwrap(), 2);
+    assert_eq!(t.engine.finish_expired_mocks().await.unwrap(), 0);
+    assert_eq!(
+        t.store().finished_mocks(GUILD, 1, 5).await.unwrap().len(),
+        1
+    );
+}
