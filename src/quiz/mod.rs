@@ -7,9 +7,11 @@ pub mod grading;
 pub mod mock;
 pub mod picking;
 mod posting;
+pub mod ratings;
 pub mod readiness;
 pub mod review;
 pub mod scoring;
+pub mod sprint;
 mod standings;
 mod stats;
 
@@ -56,6 +58,12 @@ pub enum Rejection {
     MockFinished { attempt_id: i64 },
     #[error("There is no such mock exam.")]
     NoSuchMock,
+    #[error("You are already in a sprint; finish it first.")]
+    AlreadyInSprint { sprint_id: i64 },
+    #[error("There is no such sprint.")]
+    NoSuchSprint,
+    #[error("{0}")]
+    SprintRule(String),
 }
 
 #[derive(Debug, thiserror::Error)]

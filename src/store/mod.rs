@@ -12,8 +12,10 @@ mod leaderboard;
 mod members;
 mod mocks;
 mod posts;
+mod ratings;
 mod reviews;
 mod schedules;
+mod sprints;
 mod stats;
 
 use std::path::Path;
@@ -29,8 +31,10 @@ pub use leaderboard::{BoardRow, Period, Standing};
 pub use members::Member;
 pub use mocks::MockRow;
 pub use posts::{NewPost, Post, PostMode, PostState};
+pub use ratings::Rating;
 pub use reviews::ReviewCard;
 pub use schedules::{NewSchedule, Schedule};
+pub use sprints::{PlayerRow, SprintRow, SprintState};
 pub use stats::{AnswerTally, GroupTally};
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;

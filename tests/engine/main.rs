@@ -8,6 +8,7 @@ mod mocks;
 mod picking;
 mod practice;
 mod scheduler;
+mod sprints;
 mod stats;
 mod store;
 mod streaks;

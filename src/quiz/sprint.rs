@@ -1,0 +1,585 @@
+//! Head-to-head duels and group sprints: everyone gets the same questions in the same order
+//! (a seeded draw), answers privately at their own pace within the time limit, and the result
+//! ranks by score, then total time. Ratings move after every finished sprint.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::grading::{check_shape, is_correct};
+use super::mock::draw;
+use super::ratings::{fresh, rate};
+use super::{Engine, QuizResult, Rejection};
+use crate::bank::{Question, Response};
+use crate::store::{PlayerRow, Rating, Snowflake, SprintRow, SprintState};
+
+pub const MIN_QUESTIONS: u32 = 5;
+pub const MAX_QUESTIONS: u32 = 20;
+pub const MAX_PLAYERS: usize = 25;
+/// How long a challenge or a lobby waits.
+pub const LOBBY_TIME: Duration = Duration::minutes(10);
+
+#[derive(Debug, Clone)]
+pub struct Sprint {
+    pub row: SprintRow,
+    pub players: Vec<PlayerRow>,
+    pub items: Vec<Arc<Question>>,
+}
+
+impl Sprint {
+    pub fn player(&self, user: Snowflake) -> Option<&PlayerRow> {
+        self.players.iter().find(|p| p.user_id == user)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placing {
+    pub user_id: Snowflake,
+    pub rank: usize,
+    pub score: u32,
+    /// Time taken; the whole limit for anyone who did not finish.
+    pub time_ms: i64,
+    pub finished: bool,
+    /// (domain, right, asked)
+    pub per_domain: Vec<(u8, u32, u32)>,
+    pub rating_before: Rating,
+    pub rating_after: Rating,
+}
+
+#[derive(Debug, Clone)]
+pub struct SprintResult {
+    pub sprint: Sprint,
+    pub placings: Vec<Placing>,
+}
+
+/// What one private answer did.
+#[derive(Debug, Clone)]
+pub struct SprintStep {
+    pub sprint: Sprint,
+    pub correct: bool,
+    /// Set when this answer finished the whole sprint.
+    pub result: Option<SprintResult>,
+}
+
+impl Engine {
+    async fn ensure_free(&self, guild: Snowflake, user: Snowflake) -> QuizResult<()> {
+        match self.store.live_sprint_of(guild, user).await? {
+            Some(sprint_id) => Err(Rejection::AlreadyInSprint { sprint_id }.into()),
+            None => Ok(()),
+        }
+    }
+
+    fn draw_sprint(&self, exam: &str, questions: u32, seed: u64) -> QuizResult<Vec<String>> {
+        let questions = questions.clamp(MIN_QUESTIONS, MAX_QUESTIONS) as usize;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let items: Vec<Arc<Question>> = if exam == "all" {
+            // Round-robin over the exams, each drawn to its own blueprint.
+            let exams: Vec<_> = self
+                .bank
+                .exams
+                .iter()
+                .filter(|e| !e.items.is_empty())
+                .collect();
+            let mut per_exam: Vec<Vec<Arc<Question>>> = exams
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    draw(
+                        e,
+                        questions.div_ceil(exams.len()) + usize::from(i == 0),
+                        &mut rng,
+                    )
+                })
+                .collect();
+            let mut mixed = Vec::new();
+            'outer: loop {
+                for list in &mut per_exam {
+                    if mixed.len() == questions {
+                        break 'outer;
+                    }
+                    if let Some(item) = list.pop() {
+                        mixed.push(item);
+                    }
+                }
+                if per_exam.iter().all(Vec::is_empty) {
+                    break;
+                }
+            }
+            mixed
+        } else {
+            draw(self.exam(exam)?, questions, &mut rng)
+        };
+        if items.is_empty() {
+            return Err(Rejection::NoQuestions(exam.to_string()).into());
+        }
+        Ok(items.iter().map(|q| q.id.clone()).collect())
+    }
+
+    fn exam_key(&self, exam: Option<&str>) -> QuizResult<String> {
+        match exam {
+            None | Some("all") => Ok("all".to_string()),
+            Some(id) => Ok(self.exam(id)?.id.clone()),
+        }
+    }
+
+    /// A challenge to one opponent; it waits for Accept or Decline.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn challenge(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        challenger: Snowflake,
+        opponent: Snowflake,
+        exam: Option<&str>,
+        questions: u32,
+        minutes: Option<u32>,
+    ) -> QuizResult<Sprint> {
+        if challenger == opponent {
+            return Err(Rejection::SprintRule("You cannot duel yourself.".into()).into());
+        }
+        self.ensure_free(guild, challenger).await?;
+        if self.store.live_sprint_of(guild, opponent).await?.is_some() {
+            return Err(Rejection::SprintRule(
+                "They are in a sprint already; challenge them when it is over.".into(),
+            )
+            .into());
+        }
+        self.create_sprint(guild, channel, true, challenger, exam, questions, minutes)
+            .await
+    }
+
+    /// A group lobby that others join; the host starts it.
+    pub async fn open_group(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        host: Snowflake,
+        exam: Option<&str>,
+        questions: u32,
+        minutes: Option<u32>,
+    ) -> QuizResult<Sprint> {
+        self.ensure_free(guild, host).await?;
+        self.create_sprint(guild, channel, false, host, exam, questions, minutes)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn create_sprint(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        duel: bool,
+        host: Snowflake,
+        exam: Option<&str>,
+        questions: u32,
+        minutes: Option<u32>,
+    ) -> QuizResult<Sprint> {
+        if !(MIN_QUESTIONS..=MAX_QUESTIONS).contains(&questions) {
+            return Err(Rejection::SprintRule(format!(
+                "A sprint has {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."
+            ))
+            .into());
+        }
+        let exam = self.exam_key(exam)?;
+        let seed = self.random.next_seed() >> 1; // fits SQLite's signed integer
+        let ids = self.draw_sprint(&exam, questions, seed)?;
+        let minutes = minutes.unwrap_or(ids.len() as u32).clamp(1, 60);
+        let now = self.now();
+        let row = self
+            .store
+            .insert_sprint(
+                guild,
+                channel,
+                duel,
+                host,
+                &exam,
+                &ids,
+                seed,
+                minutes * 60,
+                now,
+                now + LOBBY_TIME,
+            )
+            .await?;
+        self.load_sprint(guild, row.sprint_id).await
+    }
+
+    pub async fn load_sprint(&self, guild: Snowflake, sprint_id: i64) -> QuizResult<Sprint> {
+        let (row, players) = self
+            .store
+            .sprint(guild, sprint_id)
+            .await?
+            .ok_or(Rejection::NoSuchSprint)?;
+        let items = row
+            .question_ids
+            .iter()
+            .filter_map(|id| self.bank.question(id).cloned())
+            .collect();
+        Ok(Sprint {
+            row,
+            players,
+            items,
+        })
+    }
+
+    async fn in_lobby(&self, guild: Snowflake, sprint_id: i64) -> QuizResult<Sprint> {
+        let sprint = self.load_sprint(guild, sprint_id).await?;
+        if sprint.row.state != SprintState::Lobby {
+            return Err(Rejection::SprintRule("This sprint is no longer open.".into()).into());
+        }
+        if sprint
+            .row
+            .ends_at
+            .is_some_and(|deadline| self.now() >= deadline)
+        {
+            self.settle(guild, sprint_id).await?;
+            return Err(Rejection::SprintRule("This challenge has expired.".into()).into());
+        }
+        Ok(sprint)
+    }
+
+    /// The named opponent accepts: the duel starts for both.
+    pub async fn accept_duel(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+        opponent: Snowflake,
+    ) -> QuizResult<Sprint> {
+        let sprint = self.in_lobby(guild, sprint_id).await?;
+        if user != opponent || !sprint.row.duel {
+            return Err(Rejection::NotYours.into());
+        }
+        self.ensure_free(guild, user).await?;
+        self.store
+            .add_sprint_player(guild, sprint_id, user, self.now())
+            .await?;
+        self.begin_race(guild, sprint).await
+    }
+
+    pub async fn decline_duel(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+        opponent: Snowflake,
+    ) -> QuizResult<Sprint> {
+        let sprint = self.in_lobby(guild, sprint_id).await?;
+        if user != opponent {
+            return Err(Rejection::NotYours.into());
+        }
+        self.store
+            .set_sprint_state(
+                sprint_id,
+                SprintState::Lobby,
+                SprintState::Declined,
+                None,
+                None,
+                self.now(),
+            )
+            .await?;
+        self.load_sprint(guild, sprint.row.sprint_id).await
+    }
+
+    pub async fn join_group(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+    ) -> QuizResult<Sprint> {
+        let sprint = self.in_lobby(guild, sprint_id).await?;
+        if sprint.player(user).is_some() {
+            return Err(Rejection::SprintRule("You are already in this lobby.".into()).into());
+        }
+        if sprint.players.len() >= MAX_PLAYERS {
+            return Err(Rejection::SprintRule(format!(
+                "The lobby is full ({MAX_PLAYERS} players)."
+            ))
+            .into());
+        }
+        self.ensure_free(guild, user).await?;
+        self.store
+            .add_sprint_player(guild, sprint_id, user, self.now())
+            .await?;
+        self.load_sprint(guild, sprint_id).await
+    }
+
+    pub async fn leave_group(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+    ) -> QuizResult<Sprint> {
+        let sprint = self.in_lobby(guild, sprint_id).await?;
+        if sprint.player(user).is_none() {
+            return Err(Rejection::SprintRule("You are not in this lobby.".into()).into());
+        }
+        if user == sprint.row.host_id {
+            // The host leaving closes the lobby.
+            self.store
+                .set_sprint_state(
+                    sprint_id,
+                    SprintState::Lobby,
+                    SprintState::Expired,
+                    None,
+                    None,
+                    self.now(),
+                )
+                .await?;
+        } else {
+            self.store.remove_sprint_player(sprint_id, user).await?;
+        }
+        self.load_sprint(guild, sprint_id).await
+    }
+
+    pub async fn start_group(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+    ) -> QuizResult<Sprint> {
+        let sprint = self.in_lobby(guild, sprint_id).await?;
+        if user != sprint.row.host_id {
+            return Err(Rejection::SprintRule("Only the host can start the sprint.".into()).into());
+        }
+        if sprint.players.len() < 2 {
+            return Err(
+                Rejection::SprintRule("A group sprint needs at least 2 players.".into()).into(),
+            );
+        }
+        self.begin_race(guild, sprint).await
+    }
+
+    async fn begin_race(&self, guild: Snowflake, sprint: Sprint) -> QuizResult<Sprint> {
+        let now = self.now();
+        let ends = now + Duration::seconds(i64::from(sprint.row.seconds_limit));
+        self.store
+            .set_sprint_state(
+                sprint.row.sprint_id,
+                SprintState::Lobby,
+                SprintState::Running,
+                Some(now),
+                Some(ends),
+                now,
+            )
+            .await?;
+        self.load_sprint(guild, sprint.row.sprint_id).await
+    }
+
+    /// A player's answer to their next question (`index` guards against a stale or repeated press).
+    pub async fn sprint_answer(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+        index: usize,
+        response: Response,
+    ) -> QuizResult<SprintStep> {
+        let sprint = self.load_sprint(guild, sprint_id).await?;
+        let player = sprint.player(user).ok_or(Rejection::NotYours)?;
+        if sprint.row.state != SprintState::Running {
+            return Err(Rejection::SprintRule("This sprint is not running.".into()).into());
+        }
+        let now = self.now();
+        if sprint.row.ends_at.is_some_and(|end| now >= end) {
+            let result = self.settle(guild, sprint_id).await?;
+            return Ok(SprintStep {
+                sprint: result.as_ref().map_or(sprint.clone(), |r| r.sprint.clone()),
+                correct: false,
+                result,
+            });
+        }
+        if index != player.position {
+            return Err(Rejection::SprintRule(
+                "That question is already answered; carry on with the next.".into(),
+            )
+            .into());
+        }
+        let question = sprint.items.get(index).ok_or(Rejection::NoSuchSprint)?;
+        check_shape(question, &response).map_err(Rejection::InvalidResponse)?;
+        let correct = is_correct(question, &response);
+        let started = sprint.row.started_at.unwrap_or(now);
+        let elapsed = (now - started).num_milliseconds();
+        let last = index + 1 == sprint.items.len();
+        let mut letters = response;
+        if question.kind == crate::bank::Kind::Multiple {
+            letters.0.sort_unstable();
+        }
+        if !self
+            .store
+            .record_sprint_answer(
+                sprint_id,
+                user,
+                index,
+                &letters.letters(),
+                correct,
+                elapsed,
+                last.then_some(now),
+            )
+            .await?
+        {
+            return Err(Rejection::SprintRule(
+                "That question is already answered; carry on with the next.".into(),
+            )
+            .into());
+        }
+        let sprint = self.load_sprint(guild, sprint_id).await?;
+        let result = if sprint.players.iter().all(|p| p.finished_at.is_some()) {
+            self.settle(guild, sprint_id).await?
+        } else {
+            None
+        };
+        Ok(SprintStep {
+            sprint,
+            correct,
+            result,
+        })
+    }
+
+    /// Settles a sprint whose time is up or whose players all finished: expires a stale lobby
+    /// (or starts a full group lobby whose countdown ended), or finishes a race with placings and
+    /// new ratings. `None` if there was nothing to settle.
+    pub async fn settle(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+    ) -> QuizResult<Option<SprintResult>> {
+        let sprint = self.load_sprint(guild, sprint_id).await?;
+        let now = self.now();
+        match sprint.row.state {
+            SprintState::Lobby if sprint.row.ends_at.is_some_and(|d| now >= d) => {
+                if !sprint.row.duel && sprint.players.len() >= 2 {
+                    self.begin_race(guild, sprint).await?;
+                } else {
+                    self.store
+                        .set_sprint_state(
+                            sprint_id,
+                            SprintState::Lobby,
+                            SprintState::Expired,
+                            None,
+                            None,
+                            now,
+                        )
+                        .await?;
+                }
+                Ok(None)
+            }
+            SprintState::Running => {
+                let all_done = sprint.players.iter().all(|p| p.finished_at.is_some());
+                if !all_done && sprint.row.ends_at.is_some_and(|end| now < end) {
+                    return Ok(None);
+                }
+                if !self
+                    .store
+                    .set_sprint_state(
+                        sprint_id,
+                        SprintState::Running,
+                        SprintState::Finished,
+                        None,
+                        None,
+                        now,
+                    )
+                    .await?
+                {
+                    return Ok(None);
+                }
+                let sprint = self.load_sprint(guild, sprint_id).await?;
+                Ok(Some(self.place(guild, sprint).await?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Settles everything due (after a restart too); returns the finished results to announce.
+    pub async fn settle_due_sprints(&self) -> QuizResult<Vec<SprintResult>> {
+        let mut results = Vec::new();
+        for (guild, sprint_id) in self.store.sprints_due(self.now()).await? {
+            if let Some(result) = self.settle(guild, sprint_id).await? {
+                results.push(result);
+            }
+        }
+        Ok(results)
+    }
+
+    async fn place(&self, guild: Snowflake, sprint: Sprint) -> QuizResult<SprintResult> {
+        let limit_ms = i64::from(sprint.row.seconds_limit) * 1000;
+        let mut placings: Vec<Placing> = Vec::new();
+        for player in &sprint.players {
+            let mut per_domain: Vec<(u8, u32, u32)> = Vec::new();
+            for (item, letters) in sprint.items.iter().zip(&player.responses) {
+                let right =
+                    is_correct(item, &Response(letters.bytes().map(|b| b - b'A').collect()));
+                match per_domain.iter_mut().find(|(d, _, _)| *d == item.domain) {
+                    Some(entry) => {
+                        entry.1 += u32::from(right);
+                        entry.2 += 1;
+                    }
+                    None => per_domain.push((item.domain, u32::from(right), 1)),
+                }
+            }
+            per_domain.sort_unstable();
+            let finished = player.finished_at.is_some();
+            placings.push(Placing {
+                user_id: player.user_id,
+                rank: 0,
+                score: player.score,
+                time_ms: if finished {
+                    player.elapsed_ms
+                } else {
+                    limit_ms
+                },
+                finished,
+                per_domain,
+                rating_before: fresh(),
+                rating_after: fresh(),
+            });
+        }
+        // Score first, then the faster time; equal on both is a tie.
+        placings.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.time_ms.cmp(&b.time_ms))
+                .then(a.user_id.cmp(&b.user_id))
+        });
+        for i in 0..placings.len() {
+            placings[i].rank = if i > 0
+                && placings[i - 1].score == placings[i].score
+                && placings[i - 1].time_ms == placings[i].time_ms
+            {
+                placings[i - 1].rank
+            } else {
+                i + 1
+            };
+        }
+        if placings.len() >= 2 {
+            let now = self.now();
+            let ranks: Vec<usize> = placings.iter().map(|p| p.rank).collect();
+            for key in [sprint.row.exam.clone(), "all".to_string()]
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                let mut before = Vec::new();
+                for placing in &placings {
+                    before.push(
+                        self.store
+                            .rating(guild, placing.user_id, &key)
+                            .await?
+                            .unwrap_or_else(fresh),
+                    );
+                }
+                let after = rate(&before, &ranks);
+                for ((placing, old), new) in placings.iter_mut().zip(&before).zip(&after) {
+                    self.store
+                        .save_rating(guild, placing.user_id, &key, *new, now)
+                        .await?;
+                    if key == sprint.row.exam {
+                        placing.rating_before = *old;
+                        placing.rating_after = *new;
+                    }
+                }
+            }
+        }
+        Ok(SprintResult { sprint, placings })
+    }
+}

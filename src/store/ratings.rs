@@ -1,0 +1,92 @@
+//! Skill ratings per member per guild, per exam and over all exams ("all").
+
+use chrono::{DateTime, Utc};
+
+use super::{id_to_sql, Snowflake, Store, StoreResult};
+use crate::clock::to_millis;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rating {
+    pub rating: f64,
+    pub uncertainty: f64,
+    pub games: u32,
+}
+
+impl Store {
+    pub async fn rating(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+    ) -> StoreResult<Option<Rating>> {
+        let row: Option<(f64, f64, i64)> = sqlx::query_as("SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?")
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .bind(exam)
+            .fetch_optional(&self.writer)
+            .await?;
+        Ok(row.map(|(rating, uncertainty, games)| Rating {
+            rating,
+            uncertainty,
+            games: games as u32,
+        }))
+    }
+
+    pub async fn save_rating(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+        rating: Rating,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ratings (guild_id, user_id, exam, rating, deviation, volatility, games, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+             ON CONFLICT (guild_id, user_id, exam) DO UPDATE SET rating = excluded.rating, deviation = excluded.deviation,
+                games = excluded.games, updated_at = excluded.updated_at",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(exam)
+        .bind(rating.rating)
+        .bind(rating.uncertainty)
+        .bind(i64::from(rating.games))
+        .bind(to_millis(now))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// The guild's ratings for one exam key, best first (conservative: rating minus uncertainty).
+    pub async fn rating_board(
+        &self,
+        guild: Snowflake,
+        exam: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<(Snowflake, String, Rating)>> {
+        let rows: Vec<(i64, String, f64, f64, i64)> = sqlx::query_as(
+            "SELECT r.user_id, COALESCE(m.display_name, ''), r.rating, r.deviation, r.games FROM ratings r
+             LEFT JOIN members m ON m.guild_id = r.guild_id AND m.user_id = r.user_id
+             WHERE r.guild_id = ? AND r.exam = ? ORDER BY r.rating - 2 * r.deviation DESC, r.user_id LIMIT ?",
+        )
+        .bind(id_to_sql(guild))
+        .bind(exam)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, name, rating, uncertainty, games)| {
+                (
+                    super::id_from_sql(user),
+                    name,
+                    Rating {
+                        rating,
+                        uncertainty,
+                        games: games as u32,
+                    },
+                )
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,345 @@
+//! Duels and group sprints with their players: rows, so a restart continues them.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use crate::clock::{from_millis, to_millis};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SprintState {
+    /// A duel challenge waiting for an answer, or a group lobby filling up.
+    Lobby,
+    Running,
+    Finished,
+    /// Nobody accepted or started it in time.
+    Expired,
+    Declined,
+}
+
+impl SprintState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SprintState::Lobby => "lobby",
+            SprintState::Running => "running",
+            SprintState::Finished => "finished",
+            SprintState::Expired => "expired",
+            SprintState::Declined => "declined",
+        }
+    }
+
+    fn parse(text: &str) -> SprintState {
+        match text {
+            "lobby" => SprintState::Lobby,
+            "running" => SprintState::Running,
+            "expired" => SprintState::Expired,
+            "declined" => SprintState::Declined,
+            _ => SprintState::Finished,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SprintRow {
+    pub sprint_id: i64,
+    pub guild_id: Snowflake,
+    pub channel_id: Snowflake,
+    pub duel: bool,
+    pub host_id: Snowflake,
+    pub exam: String,
+    pub question_ids: Vec<String>,
+    pub seed: u64,
+    pub seconds_limit: u32,
+    pub state: SprintState,
+    pub message_id: Option<Snowflake>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    /// The lobby's deadline while in the lobby; the race's end once running.
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerRow {
+    pub user_id: Snowflake,
+    pub joined_at: DateTime<Utc>,
+    /// The next question index.
+    pub position: usize,
+    pub score: u32,
+    pub elapsed_ms: i64,
+    /// The letters answered per question, in order.
+    pub responses: Vec<String>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct SprintSql {
+    sprint_id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    kind: String,
+    host_id: i64,
+    exam: String,
+    question_ids: String,
+    seed: i64,
+    seconds_limit: i64,
+    state: String,
+    message_id: Option<i64>,
+    created_at: i64,
+    started_at: Option<i64>,
+    ends_at: Option<i64>,
+}
+
+impl From<SprintSql> for SprintRow {
+    fn from(row: SprintSql) -> SprintRow {
+        SprintRow {
+            sprint_id: row.sprint_id,
+            guild_id: id_from_sql(row.guild_id),
+            channel_id: id_from_sql(row.channel_id),
+            duel: row.kind == "duel",
+            host_id: id_from_sql(row.host_id),
+            exam: row.exam,
+            question_ids: row
+                .question_ids
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            seed: row.seed as u64,
+            seconds_limit: row.seconds_limit as u32,
+            state: SprintState::parse(&row.state),
+            message_id: row.message_id.map(id_from_sql),
+            created_at: from_millis(row.created_at),
+            started_at: row.started_at.map(from_millis),
+            ends_at: row.ends_at.map(from_millis),
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct PlayerSql {
+    user_id: i64,
+    joined_at: i64,
+    position: i64,
+    score: i64,
+    elapsed_ms: i64,
+    responses: String,
+    finished_at: Option<i64>,
+}
+
+impl From<PlayerSql> for PlayerRow {
+    fn from(row: PlayerSql) -> PlayerRow {
+        PlayerRow {
+            user_id: id_from_sql(row.user_id),
+            joined_at: from_millis(row.joined_at),
+            position: row.position as usize,
+            score: row.score as u32,
+            elapsed_ms: row.elapsed_ms,
+            responses: if row.responses.is_empty() {
+                Vec::new()
+            } else {
+                row.responses.split('|').map(str::to_string).collect()
+            },
+            finished_at: row.finished_at.map(from_millis),
+        }
+    }
+}
+
+const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, exam, question_ids, seed, seconds_limit, state,
+     message_id, created_at, started_at, ends_at";
+
+impl Store {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_sprint(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        duel: bool,
+        host: Snowflake,
+        exam: &str,
+        question_ids: &[String],
+        seed: u64,
+        seconds_limit: u32,
+        now: DateTime<Utc>,
+        lobby_ends_at: DateTime<Utc>,
+    ) -> StoreResult<SprintRow> {
+        let mut tx = self.begin().await?;
+        tx.ensure_guild(guild, now).await?;
+        let row: SprintSql = sqlx::query_as(&format!(
+            "INSERT INTO sprints (guild_id, channel_id, kind, host_id, exam, question_ids, seed, seconds_limit, state, created_at, ends_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'lobby', ?, ?) RETURNING {SPRINT_COLUMNS}"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .bind(if duel { "duel" } else { "group" })
+        .bind(id_to_sql(host))
+        .bind(exam)
+        .bind(question_ids.join(","))
+        .bind(seed as i64)
+        .bind(i64::from(seconds_limit))
+        .bind(to_millis(now))
+        .bind(to_millis(lobby_ends_at))
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        sqlx::query("INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?)")
+            .bind(row.sprint_id)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(host))
+            .bind(to_millis(now))
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row.into())
+    }
+
+    pub async fn sprint(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+    ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
+        let row: Option<SprintSql> = sqlx::query_as(&format!(
+            "SELECT {SPRINT_COLUMNS} FROM sprints WHERE guild_id = ? AND sprint_id = ?"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(sprint_id)
+        .fetch_optional(&self.writer)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let players: Vec<PlayerSql> = sqlx::query_as(
+            "SELECT user_id, joined_at, position, score, elapsed_ms, responses, finished_at FROM sprint_players
+             WHERE sprint_id = ? ORDER BY joined_at, user_id",
+        )
+        .bind(sprint_id)
+        .fetch_all(&self.writer)
+        .await?;
+        Ok(Some((
+            row.into(),
+            players.into_iter().map(PlayerRow::from).collect(),
+        )))
+    }
+
+    /// The sprint a member is in (lobby or running) in this guild, if any.
+    pub async fn live_sprint_of(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
+             WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .fetch_optional(&self.reader)
+        .await
+    }
+
+    pub async fn add_sprint_player(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(sprint_id)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .bind(to_millis(now))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn remove_sprint_player(&self, sprint_id: i64, user: Snowflake) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sprint_players WHERE sprint_id = ? AND user_id = ?")
+            .bind(sprint_id)
+            .bind(id_to_sql(user))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves a sprint from one state to another; false if it was no longer in `from`.
+    pub async fn set_sprint_state(
+        &self,
+        sprint_id: i64,
+        from: SprintState,
+        to: SprintState,
+        started_at: Option<DateTime<Utc>>,
+        ends_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE sprints SET state = ?, started_at = COALESCE(?, started_at), ends_at = COALESCE(?, ends_at),
+                finished_at = CASE WHEN ? IN ('finished', 'expired', 'declined') THEN ? ELSE finished_at END
+             WHERE sprint_id = ? AND state = ?",
+        )
+        .bind(to.as_str())
+        .bind(started_at.map(to_millis))
+        .bind(ends_at.map(to_millis))
+        .bind(to.as_str())
+        .bind(to_millis(now))
+        .bind(sprint_id)
+        .bind(from.as_str())
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn set_sprint_message(&self, sprint_id: i64, message: Snowflake) -> StoreResult<()> {
+        sqlx::query("UPDATE sprints SET message_id = ? WHERE sprint_id = ?")
+            .bind(id_to_sql(message))
+            .bind(sprint_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a player's answer to question `index`; false if it was not their next question.
+    pub async fn record_sprint_answer(
+        &self,
+        sprint_id: i64,
+        user: Snowflake,
+        index: usize,
+        letters: &str,
+        correct: bool,
+        elapsed_ms: i64,
+        finished_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE sprint_players SET position = position + 1, score = score + ?,
+                responses = CASE WHEN responses = '' THEN ? ELSE responses || '|' || ? END,
+                elapsed_ms = ?, finished_at = ?
+             WHERE sprint_id = ? AND user_id = ? AND position = ? AND finished_at IS NULL",
+        )
+        .bind(i64::from(correct))
+        .bind(letters)
+        .bind(letters)
+        .bind(elapsed_ms)
+        .bind(finished_at.map(to_millis))
+        .bind(sprint_id)
+        .bind(id_to_sql(user))
+        .bind(index as i64)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Lobbies and races whose deadline has passed (the sprint sweeper's work list).
+    pub async fn sprints_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<(Snowflake, i64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT guild_id, sprint_id FROM sprints WHERE state IN ('lobby', 'running') AND ends_at <= ? ORDER BY ends_at")
+            .bind(to_millis(now))
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
+    }
+
+    pub async fn next_sprint_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(ends_at) FROM sprints WHERE state IN ('lobby', 'running')",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(at.map(from_millis))
+    }
+}

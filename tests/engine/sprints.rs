@@ -1,0 +1,369 @@
+use chrono::Duration;
+
+use certsprint::bank::Response;
+use certsprint::quiz::sprint::{Sprint, SprintResult};
+use certsprint::quiz::{QuizError, Rejection};
+use certsprint::store::SprintState;
+
+use crate::helpers::*;
+
+const ALICE: u64 = 1;
+const BOB: u64 = 2;
+
+fn rule(result: Result<impl std::fmt::Debug, QuizError>) -> Rejection {
+    match result {
+        Err(QuizError::Rejected(rejection)) => rejection,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+async fn play(
+    t: &TestEngine,
+    sprint: &Sprint,
+    user: u64,
+    right: usize,
+    step: Duration,
+) -> Option<SprintResult> {
+    let mut result = None;
+    for (index, item) in sprint.items.iter().enumerate() {
+        t.advance(step);
+        let response = if index < right {
+            Response(item.key.0.clone())
+        } else {
+            wrong(item)
+        };
+        result = t
+            .engine
+            .sprint_answer(GUILD, sprint.row.sprint_id, user, index, response)
+            .await
+            .unwrap()
+            .result;
+    }
+    result
+}
+
+fn wrong(item: &certsprint::bank::Question) -> Response {
+    match item.kind {
+        certsprint::bank::Kind::Single => Response(vec![(item.key.0[0] + 1) % 4]),
+        certsprint::bank::Kind::Multiple => Response(
+            (0..item.options.len() as u8)
+                .filter(|i| !item.key.0.contains(i))
+                .take(item.key.0.len())
+                .collect(),
+        ),
+        _ => Response(item.key.0.iter().rev().copied().collect()),
+    }
+}
+
+#[tokio::test]
+async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    assert_eq!(duel.row.state, SprintState::Lobby);
+    assert_eq!(
+        rule(
+            t.engine
+                .accept_duel(GUILD, duel.row.sprint_id, 3, BOB)
+                .await
+        ),
+        Rejection::NotYours,
+        "only the opponent accepts"
+    );
+    let running = t
+        .engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .await
+        .unwrap();
+    assert_eq!(running.row.state, SprintState::Running);
+    assert_eq!(
+        running.row.ends_at.unwrap() - running.row.started_at.unwrap(),
+        Duration::minutes(5),
+        "a minute a question"
+    );
+    assert_eq!(running.players.len(), 2);
+
+    // Same score; Bob is faster (the clock is shared: Bob plays first and finishes sooner).
+    assert!(
+        play(&t, &running, BOB, 4, Duration::seconds(5))
+            .await
+            .is_none(),
+        "waits for Alice"
+    );
+    let result = play(&t, &running, ALICE, 4, Duration::seconds(20))
+        .await
+        .expect("both finished");
+    let order: Vec<u64> = result.placings.iter().map(|p| p.user_id).collect();
+    assert_eq!(order, [BOB, ALICE]);
+    assert_eq!(result.placings[0].score, 4);
+    assert!(result.placings[0].rating_after.rating > result.placings[0].rating_before.rating);
+    assert!(result.placings[1].rating_after.rating < result.placings[1].rating_before.rating);
+    let domains: u32 = result.placings[0]
+        .per_domain
+        .iter()
+        .map(|(_, _, asked)| asked)
+        .sum();
+    assert_eq!(domains, 5);
+    assert!(
+        t.store().rating(GUILD, BOB, "all").await.unwrap().is_some(),
+        "the overall rating moves too"
+    );
+}
+
+#[tokio::test]
+async fn the_same_seed_deals_the_same_questions_in_the_same_order() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 8, None)
+        .await
+        .unwrap();
+    let again = t
+        .engine
+        .load_sprint(GUILD, duel.row.sprint_id)
+        .await
+        .unwrap();
+    assert_eq!(duel.row.question_ids, again.row.question_ids);
+    assert_eq!(duel.items.len(), 8);
+}
+
+#[tokio::test]
+async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, None, 5, None)
+        .await
+        .unwrap();
+    t.advance(Duration::minutes(10));
+    assert!(
+        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB, BOB).await), Rejection::SprintRule(ref m) if m.contains("expired"))
+    );
+    assert_eq!(
+        t.engine
+            .load_sprint(GUILD, duel.row.sprint_id)
+            .await
+            .unwrap()
+            .row
+            .state,
+        SprintState::Expired
+    );
+
+    let second = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, None, 5, None)
+        .await
+        .unwrap();
+    let declined = t
+        .engine
+        .decline_duel(GUILD, second.row.sprint_id, BOB, BOB)
+        .await
+        .unwrap();
+    assert_eq!(declined.row.state, SprintState::Declined);
+}
+
+#[tokio::test]
+async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        rule(
+            t.engine
+                .open_group(GUILD, CHANNEL, ALICE, None, 5, None)
+                .await
+        ),
+        Rejection::AlreadyInSprint { .. }
+    ));
+    let running = t
+        .engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .await
+        .unwrap();
+    assert!(
+        matches!(rule(t.engine.challenge(GUILD, CHANNEL, 3, BOB, None, 5, None).await), Rejection::SprintRule(ref m) if m.contains("in a sprint already"))
+    );
+    let first = &running.items[0];
+    assert_eq!(
+        rule(
+            t.engine
+                .sprint_answer(
+                    GUILD,
+                    duel.row.sprint_id,
+                    3,
+                    0,
+                    Response(first.key.0.clone())
+                )
+                .await
+        ),
+        Rejection::NotYours
+    );
+    t.engine
+        .sprint_answer(
+            GUILD,
+            duel.row.sprint_id,
+            ALICE,
+            0,
+            Response(first.key.0.clone()),
+        )
+        .await
+        .unwrap();
+    let double = t
+        .engine
+        .sprint_answer(
+            GUILD,
+            duel.row.sprint_id,
+            ALICE,
+            0,
+            Response(first.key.0.clone()),
+        )
+        .await;
+    assert!(matches!(rule(double), Rejection::SprintRule(ref m) if m.contains("already answered")));
+    assert!(matches!(
+        rule(
+            t.engine
+                .challenge(GUILD, CHANNEL, ALICE, BOB, None, 30, None)
+                .await
+        ),
+        Rejection::AlreadyInSprint { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() {
+    let mut t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, Some(2))
+        .await
+        .unwrap();
+    let running = t
+        .engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .await
+        .unwrap();
+    // Alice answers two, then leaves; Bob finishes.
+    for index in 0..2 {
+        t.engine
+            .sprint_answer(
+                GUILD,
+                duel.row.sprint_id,
+                ALICE,
+                index,
+                Response(running.items[index].key.0.clone()),
+            )
+            .await
+            .unwrap();
+    }
+    t.restart().await;
+    assert!(
+        play(&t, &running, BOB, 1, Duration::seconds(1))
+            .await
+            .is_none(),
+        "Alice has not finished"
+    );
+    assert!(
+        t.engine.settle_due_sprints().await.unwrap().is_empty(),
+        "not due yet"
+    );
+    t.advance(Duration::minutes(2));
+    let results = t.engine.settle_due_sprints().await.unwrap();
+    assert_eq!(results.len(), 1);
+    let alice = results[0]
+        .placings
+        .iter()
+        .find(|p| p.user_id == ALICE)
+        .unwrap();
+    assert!(!alice.finished);
+    assert_eq!(alice.time_ms, 120_000, "a forfeit counts the whole limit");
+    assert_eq!(alice.score, 2);
+    assert_eq!(
+        results[0].placings[0].user_id, ALICE,
+        "2 right beats 1 right, finished or not"
+    );
+}
+
+#[tokio::test]
+async fn a_group_sprint_of_four_ranks_everyone_and_rates_the_finish_order() {
+    let t = TestEngine::new().await;
+    let lobby = t
+        .engine
+        .open_group(GUILD, CHANNEL, ALICE, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let id = lobby.row.sprint_id;
+    assert!(
+        matches!(rule(t.engine.start_group(GUILD, id, ALICE).await), Rejection::SprintRule(ref m) if m.contains("at least 2"))
+    );
+    for user in [BOB, 3, 4] {
+        t.engine.join_group(GUILD, id, user).await.unwrap();
+    }
+    assert!(
+        matches!(rule(t.engine.join_group(GUILD, id, BOB).await), Rejection::SprintRule(ref m) if m.contains("already in"))
+    );
+    t.engine.join_group(GUILD, id, 5).await.unwrap();
+    t.engine.leave_group(GUILD, id, 5).await.unwrap();
+    assert!(
+        matches!(rule(t.engine.start_group(GUILD, id, BOB).await), Rejection::SprintRule(ref m) if m.contains("Only the host"))
+    );
+    let running = t.engine.start_group(GUILD, id, ALICE).await.unwrap();
+    assert_eq!(running.players.len(), 4);
+    let mut result = None;
+    for (user, right) in [(ALICE, 5), (BOB, 3), (3, 4), (4, 1)] {
+        result = play(&t, &running, user, right, Duration::seconds(3)).await;
+    }
+    let result = result.expect("all four finished");
+    let order: Vec<u64> = result.placings.iter().map(|p| p.user_id).collect();
+    assert_eq!(order, [ALICE, 3, BOB, 4]);
+    let ratings: Vec<f64> = result
+        .placings
+        .iter()
+        .map(|p| p.rating_after.rating)
+        .collect();
+    assert!(ratings.windows(2).all(|w| w[0] > w[1]), "{ratings:?}");
+}
+
+#[tokio::test]
+async fn a_lobby_whose_countdown_ends_starts_itself_with_two_players_or_expires() {
+    let t = TestEngine::new().await;
+    let full = t
+        .engine
+        .open_group(GUILD, CHANNEL, ALICE, None, 5, None)
+        .await
+        .unwrap();
+    t.engine
+        .join_group(GUILD, full.row.sprint_id, BOB)
+        .await
+        .unwrap();
+    let lonely = t
+        .engine
+        .open_group(GUILD, CHANNEL, 3, None, 5, None)
+        .await
+        .unwrap();
+    t.advance(Duration::minutes(10));
+    t.engine.settle_due_sprints().await.unwrap();
+    assert_eq!(
+        t.engine
+            .load_sprint(GUILD, full.row.sprint_id)
+            .await
+            .unwrap()
+            .row
+            .state,
+        SprintState::Running
+    );
+    assert_eq!(
+        t.engine
+            .load_sprint(GUILD, lonely.row.sprint_id)
+            .await
+            .unwrap()
+            .row
+            .state,
+        SprintState::Expired
+    );
+}
