@@ -84,6 +84,7 @@ const MOCK_COLUMNS: &str =
      started_at, ends_at, submitted_at, raw_correct, scaled_score, passed";
 
 impl Store {
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_mock(
         &self,
         guild: Snowflake,

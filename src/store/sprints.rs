@@ -296,6 +296,7 @@ impl Store {
     }
 
     /// Records a player's answer to question `index`; false if it was not their next question.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_sprint_answer(
         &self,
         sprint_id: i64,
