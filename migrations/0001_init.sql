@@ -128,6 +128,7 @@ CREATE TABLE sprints (
     channel_id    INTEGER NOT NULL,
     kind          TEXT    NOT NULL CHECK (kind IN ('duel', 'group')),
     host_id       INTEGER NOT NULL,
+    opponent_id   INTEGER,                        -- a duel's challenged member
     exam          TEXT    NOT NULL,
     question_ids  TEXT    NOT NULL,               -- the same items, in order, for every player
     seed          INTEGER NOT NULL,

@@ -190,6 +190,27 @@ async fn handle(
             press.create_response(&ctx.http, response).await?;
             Ok(())
         }
+        Action::DuelReply { .. }
+        | Action::Lobby { .. }
+        | Action::SprintPlay { .. }
+        | Action::SprintAnswer { .. }
+        | Action::SprintSelect { .. }
+        | Action::SprintPick { .. } => {
+            super::sprint_flow::press(ctx, data, press, guild, user, action).await
+        }
+        Action::MockAnswer { .. }
+        | Action::MockSelect { .. }
+        | Action::MockPick { .. }
+        | Action::MockGo { .. }
+        | Action::MockFlag { .. }
+        | Action::MockSubmit { .. }
+        | Action::MockReview { .. } => {
+            let message = super::mock_flow::press(data, press, guild, user, action).await?;
+            press
+                .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(message))
+                .await?;
+            Ok(())
+        }
         Action::Forget {
             user: owner,
             confirm,

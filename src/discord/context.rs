@@ -18,6 +18,10 @@ pub struct Data {
     /// Nudges the scheduler when a schedule was added, changed or resumed.
     pub schedule_changed: Arc<Notify>,
     pub in_flight: InFlight,
+    /// Nudges the sprint timer when a sprint's deadline may have moved earlier.
+    pub sprint_timer: Arc<Notify>,
+    /// Sprints with a live-standings edit already planned (see sprint_flow).
+    pub standings: Arc<super::sprint_flow::StandingsQueue>,
 }
 
 impl Data {
@@ -27,6 +31,8 @@ impl Data {
             wake_closer,
             schedule_changed,
             in_flight: InFlight::default(),
+            sprint_timer: Arc::default(),
+            standings: Arc::default(),
         }
     }
 }

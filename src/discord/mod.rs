@@ -5,8 +5,10 @@ mod commands;
 mod components;
 mod context;
 pub mod ids;
+mod mock_flow;
 mod publish;
 pub mod render;
+mod sprint_flow;
 pub mod text;
 
 use std::future::Future;
@@ -103,6 +105,12 @@ pub async fn run_until(
     let (stop_timers, timers_stop) = watch::channel(false);
     let scheduler = Scheduler::new(engine.clone(), publisher.clone(), wake_closer.clone());
     let scheduler = tokio::spawn(scheduler.run(schedule_changed, timers_stop.clone()));
+    let sprint_timer = tokio::spawn(sprint_flow::run_timer(
+        engine.clone(),
+        client.http.clone(),
+        data.sprint_timer.clone(),
+        timers_stop.clone(),
+    ));
     let closer = tokio::spawn(crate::schedule::run_closer(
         engine.clone(),
         publisher,
@@ -122,6 +130,7 @@ pub async fn run_until(
     shard_manager.shutdown_all().await;
     let _ = stop_timers.send(true);
     let _ = scheduler.await;
+    let _ = sprint_timer.await;
     let _ = closer.await;
     if tokio::time::timeout(DRAIN_TIMEOUT, data.in_flight.drained())
         .await

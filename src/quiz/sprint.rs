@@ -54,6 +54,16 @@ pub struct SprintResult {
     pub placings: Vec<Placing>,
 }
 
+/// What settling a due sprint did.
+#[derive(Debug, Clone)]
+pub enum Settled {
+    /// A group lobby's countdown ended with enough players: the race began.
+    Started(Sprint),
+    /// A challenge or lobby nobody started in time.
+    Expired(Sprint),
+    Finished(SprintResult),
+}
+
 /// What one private answer did.
 #[derive(Debug, Clone)]
 pub struct SprintStep {
@@ -146,8 +156,16 @@ impl Engine {
             )
             .into());
         }
-        self.create_sprint(guild, channel, true, challenger, exam, questions, minutes)
-            .await
+        self.create_sprint(
+            guild,
+            channel,
+            Some(opponent),
+            challenger,
+            exam,
+            questions,
+            minutes,
+        )
+        .await
     }
 
     /// A group lobby that others join; the host starts it.
@@ -161,7 +179,7 @@ impl Engine {
         minutes: Option<u32>,
     ) -> QuizResult<Sprint> {
         self.ensure_free(guild, host).await?;
-        self.create_sprint(guild, channel, false, host, exam, questions, minutes)
+        self.create_sprint(guild, channel, None, host, exam, questions, minutes)
             .await
     }
 
@@ -170,7 +188,7 @@ impl Engine {
         &self,
         guild: Snowflake,
         channel: Snowflake,
-        duel: bool,
+        opponent: Option<Snowflake>,
         host: Snowflake,
         exam: Option<&str>,
         questions: u32,
@@ -192,7 +210,8 @@ impl Engine {
             .insert_sprint(
                 guild,
                 channel,
-                duel,
+                opponent.is_some(),
+                opponent,
                 host,
                 &exam,
                 &ids,
@@ -245,10 +264,9 @@ impl Engine {
         guild: Snowflake,
         sprint_id: i64,
         user: Snowflake,
-        opponent: Snowflake,
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
-        if user != opponent || !sprint.row.duel {
+        if Some(user) != sprint.row.opponent_id || !sprint.row.duel {
             return Err(Rejection::NotYours.into());
         }
         self.ensure_free(guild, user).await?;
@@ -263,10 +281,9 @@ impl Engine {
         guild: Snowflake,
         sprint_id: i64,
         user: Snowflake,
-        opponent: Snowflake,
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
-        if user != opponent {
+        if Some(user) != sprint.row.opponent_id {
             return Err(Rejection::NotYours.into());
         }
         self.store
@@ -492,14 +509,22 @@ impl Engine {
     }
 
     /// Settles everything due (after a restart too); returns the finished results to announce.
-    pub async fn settle_due_sprints(&self) -> QuizResult<Vec<SprintResult>> {
-        let mut results = Vec::new();
+    pub async fn settle_due_sprints(&self) -> QuizResult<Vec<Settled>> {
+        let mut settled = Vec::new();
         for (guild, sprint_id) in self.store.sprints_due(self.now()).await? {
+            let before = self.load_sprint(guild, sprint_id).await?.row.state;
             if let Some(result) = self.settle(guild, sprint_id).await? {
-                results.push(result);
+                settled.push(Settled::Finished(result));
+                continue;
+            }
+            let after = self.load_sprint(guild, sprint_id).await?;
+            match (before, after.row.state) {
+                (SprintState::Lobby, SprintState::Running) => settled.push(Settled::Started(after)),
+                (SprintState::Lobby, SprintState::Expired) => settled.push(Settled::Expired(after)),
+                _ => {}
             }
         }
-        Ok(results)
+        Ok(settled)
     }
 
     async fn place(&self, guild: Snowflake, sprint: Sprint) -> QuizResult<SprintResult> {

@@ -6,7 +6,7 @@ use chrono::Duration;
 use super::calendar::day_start;
 use super::readiness::{readiness, Readiness};
 use super::{Engine, QuizResult};
-use crate::store::{AnswerTally, GroupTally, ReviewCard, Snowflake};
+use crate::store::{AnswerTally, GroupTally, MockRow, Rating, ReviewCard, Snowflake};
 
 #[derive(Debug, Clone)]
 pub struct MemberStats {
@@ -21,6 +21,10 @@ pub struct MemberStats {
     pub reviews_total: u32,
     /// The next review cards, soonest first.
     pub review_queue: Vec<ReviewCard>,
+    /// Recent finished mock exams, newest first.
+    pub mocks: Vec<MockRow>,
+    /// Sprint ratings by exam key ("all" for overall).
+    pub ratings: Vec<(String, Rating)>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +150,13 @@ impl Engine {
         };
         let (reviews_due, reviews_total) = self.store.review_due_count(guild, user, now).await?;
         let review_queue = self.store.review_queue(guild, user, None, 10).await?;
+        let mocks = self.store.finished_mocks(guild, user, 3).await?;
+        let mut ratings = Vec::new();
+        for key in std::iter::once("all").chain(self.bank.exams.iter().map(|e| e.id.as_str())) {
+            if let Some(rating) = self.store.rating(guild, user, key).await? {
+                ratings.push((key.to_string(), rating));
+            }
+        }
 
         Ok(MemberStats {
             display_name: member.map(|m| m.display_name),
@@ -157,6 +168,8 @@ impl Engine {
             reviews_due,
             reviews_total,
             review_queue,
+            mocks,
+            ratings,
         })
     }
 }

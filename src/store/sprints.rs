@@ -46,6 +46,8 @@ pub struct SprintRow {
     pub channel_id: Snowflake,
     pub duel: bool,
     pub host_id: Snowflake,
+    /// A duel's challenged member.
+    pub opponent_id: Option<Snowflake>,
     pub exam: String,
     pub question_ids: Vec<String>,
     pub seed: u64,
@@ -78,6 +80,7 @@ struct SprintSql {
     channel_id: i64,
     kind: String,
     host_id: i64,
+    opponent_id: Option<i64>,
     exam: String,
     question_ids: String,
     seed: i64,
@@ -97,6 +100,7 @@ impl From<SprintSql> for SprintRow {
             channel_id: id_from_sql(row.channel_id),
             duel: row.kind == "duel",
             host_id: id_from_sql(row.host_id),
+            opponent_id: row.opponent_id.map(id_from_sql),
             exam: row.exam,
             question_ids: row
                 .question_ids
@@ -144,7 +148,7 @@ impl From<PlayerSql> for PlayerRow {
     }
 }
 
-const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, exam, question_ids, seed, seconds_limit, state,
+const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
      message_id, created_at, started_at, ends_at";
 
 impl Store {
@@ -154,6 +158,7 @@ impl Store {
         guild: Snowflake,
         channel: Snowflake,
         duel: bool,
+        opponent: Option<Snowflake>,
         host: Snowflake,
         exam: &str,
         question_ids: &[String],
@@ -165,13 +170,15 @@ impl Store {
         let mut tx = self.begin().await?;
         tx.ensure_guild(guild, now).await?;
         let row: SprintSql = sqlx::query_as(&format!(
-            "INSERT INTO sprints (guild_id, channel_id, kind, host_id, exam, question_ids, seed, seconds_limit, state, created_at, ends_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'lobby', ?, ?) RETURNING {SPRINT_COLUMNS}"
+            "INSERT INTO sprints (guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
+                created_at, ends_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'lobby', ?, ?) RETURNING {SPRINT_COLUMNS}"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
         .bind(if duel { "duel" } else { "group" })
         .bind(id_to_sql(host))
+        .bind(opponent.map(id_to_sql))
         .bind(exam)
         .bind(question_ids.join(","))
         .bind(seed as i64)

@@ -65,17 +65,13 @@ async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time(
         .unwrap();
     assert_eq!(duel.row.state, SprintState::Lobby);
     assert_eq!(
-        rule(
-            t.engine
-                .accept_duel(GUILD, duel.row.sprint_id, 3, BOB)
-                .await
-        ),
+        rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, 3).await),
         Rejection::NotYours,
         "only the opponent accepts"
     );
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB)
         .await
         .unwrap();
     assert_eq!(running.row.state, SprintState::Running);
@@ -140,7 +136,7 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
         .unwrap();
     t.advance(Duration::minutes(10));
     assert!(
-        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB, BOB).await), Rejection::SprintRule(ref m) if m.contains("expired"))
+        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB).await), Rejection::SprintRule(ref m) if m.contains("expired"))
     );
     assert_eq!(
         t.engine
@@ -159,7 +155,7 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
         .unwrap();
     let declined = t
         .engine
-        .decline_duel(GUILD, second.row.sprint_id, BOB, BOB)
+        .decline_duel(GUILD, second.row.sprint_id, BOB)
         .await
         .unwrap();
     assert_eq!(declined.row.state, SprintState::Declined);
@@ -183,7 +179,7 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
     ));
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB)
         .await
         .unwrap();
     assert!(
@@ -245,7 +241,7 @@ async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() 
         .unwrap();
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB)
         .await
         .unwrap();
     // Alice answers two, then leaves; Bob finishes.
@@ -273,7 +269,14 @@ async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() 
         "not due yet"
     );
     t.advance(Duration::minutes(2));
-    let results = t.engine.settle_due_sprints().await.unwrap();
+    let settled = t.engine.settle_due_sprints().await.unwrap();
+    let results: Vec<_> = settled
+        .into_iter()
+        .filter_map(|s| match s {
+            certsprint::quiz::sprint::Settled::Finished(result) => Some(result),
+            _ => None,
+        })
+        .collect();
     assert_eq!(results.len(), 1);
     let alice = results[0]
         .placings

@@ -5,7 +5,9 @@ mod daily;
 mod forget;
 mod help;
 mod leaderboard;
+mod mock;
 mod quiz;
+mod sprint;
 mod stats;
 
 use std::sync::Arc;
@@ -18,6 +20,8 @@ pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
     vec![
         daily::daily(),
         quiz::quiz(),
+        mock::mock(),
+        sprint::sprint(),
         leaderboard::leaderboard(),
         stats::stats(),
         bank::bank(),

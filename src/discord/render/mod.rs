@@ -2,6 +2,8 @@
 
 pub mod answer;
 pub mod board;
+pub mod mock;
 pub mod picker;
 pub mod question;
+pub mod sprint;
 pub mod stats;

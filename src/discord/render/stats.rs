@@ -85,7 +85,7 @@ pub fn stats_embed(stats: &MemberStats, fallback_name: &str, now: DateTime<Utc>)
     let mut embed = CreateEmbed::new()
         .title(format!("Study stats · {}", escape(&truncate(name, 64))))
         .colour(Colour(0x8B5CF6));
-    if stats.overall.answered == 0 {
+    if stats.overall.answered == 0 && stats.mocks.is_empty() && stats.ratings.is_empty() {
         return embed
             .description("No answers yet. Try `/quiz`, or answer the next daily question.");
     }
@@ -129,6 +129,46 @@ pub fn stats_embed(stats: &MemberStats, fallback_name: &str, now: DateTime<Utc>)
             next.join("\n")
         )
     };
+    if !stats.mocks.is_empty() {
+        let lines: Vec<String> = stats
+            .mocks
+            .iter()
+            .map(|m| {
+                let verdict = if m.passed == Some(true) {
+                    "pass"
+                } else {
+                    "fail"
+                };
+                let when = m
+                    .submitted_at
+                    .map(|at| timestamp(at, 'R'))
+                    .unwrap_or_default();
+                format!(
+                    "{} {}: ≈{} ({verdict}) {when}",
+                    m.exam.to_uppercase(),
+                    m.length,
+                    m.scaled_score.unwrap_or(0)
+                )
+            })
+            .collect();
+        embed = embed.field("Mock exams", truncate(&lines.join("\n"), 1024), false);
+    }
+    if !stats.ratings.is_empty() {
+        let lines: Vec<String> = stats
+            .ratings
+            .iter()
+            .map(|(key, rating)| {
+                let (shown, spread) = crate::quiz::ratings::display(rating);
+                let scope = if key == "all" {
+                    "overall".to_string()
+                } else {
+                    key.to_uppercase()
+                };
+                format!("{scope}: **{shown}** ± {spread} ({} sprints)", rating.games)
+            })
+            .collect();
+        embed = embed.field("Sprint rating", truncate(&lines.join("\n"), 1024), false);
+    }
     embed.field("Review queue", truncate(&queue, 1024), false).footer(CreateEmbedFooter::new(
         "Readiness is your blueprint-weighted accuracy with a 90% band; AWS's scaled scoring is not public.",
     ))
