@@ -260,7 +260,7 @@ where
                 out,
                 "{} The answer is {}.",
                 styles.bad.apply_to("Not quite."),
-                styles.key.apply_to(key_text(question))
+                styles.key.apply_to(question.key_text())
             )?;
         }
         writeln!(out, "{}", wrap(&question.explanation, options.width, ""))?;
@@ -349,25 +349,6 @@ fn answer_hint(question: &Question) -> String {
             "One letter for each prompt 1-{}, in order, e.g. B C A.",
             question.prompts.len()
         ),
-    }
-}
-
-fn key_text(question: &Question) -> String {
-    let letters: Vec<String> = question
-        .key
-        .0
-        .iter()
-        .map(|&i| letter(i).to_string())
-        .collect();
-    match question.kind {
-        Kind::Ordering => letters.join(" → "),
-        Kind::Matching => letters
-            .iter()
-            .enumerate()
-            .map(|(i, l)| format!("{}→{l}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => letters.join(", "),
     }
 }
 

@@ -123,6 +123,21 @@ impl Question {
     pub fn select_count(&self) -> usize {
         self.key.0.len()
     }
+
+    /// The key as people read it: "B", "A, C", "C → A → D → B", "1→B, 2→C, 3→A".
+    pub fn key_text(&self) -> String {
+        let letters: Vec<String> = self.key.0.iter().map(|&i| letter(i).to_string()).collect();
+        match self.kind {
+            Kind::Ordering => letters.join(" → "),
+            Kind::Matching => letters
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{}→{l}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => letters.join(", "),
+        }
+    }
 }
 
 /// Option indices (0 = A). Single: one; multiple: the set, sorted; ordering: the full order;

@@ -9,9 +9,10 @@ use serenity::{
 use super::commands::no_pings;
 use super::context::{user_error, Data, Error};
 use super::ids::Action;
+use super::render::controls::so_far_text;
 use super::render::mock::{
-    item_components, item_embed, picking_content, report_components, report_embed,
-    review_components, review_embed, submit_check,
+    item_components, item_embed, report_components, report_embed, review_components, review_embed,
+    submit_check,
 };
 use super::render::picker::positions;
 use crate::bank::Response;
@@ -133,7 +134,7 @@ pub async fn press(
             .components(item_components(&mock, &[]))
             .allowed_mentions(no_pings()),
         View::Picking(mock, so_far) => CreateInteractionResponseMessage::new()
-            .content(picking_content(&so_far))
+            .content(so_far_text(&so_far))
             .embed(item_embed(&mock, &code(&mock)))
             .components(item_components(&mock, &so_far))
             .allowed_mentions(no_pings()),

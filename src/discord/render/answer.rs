@@ -2,7 +2,7 @@
 
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton, CreateEmbed};
 
-use super::question::{explanation_embed, key_text};
+use super::question::explanation_embed;
 use crate::discord::ids::Action;
 use crate::quiz::AnswerOutcome;
 
@@ -12,7 +12,7 @@ pub fn result_content(outcome: &AnswerOutcome) -> String {
     } else {
         format!(
             "❌ **Not quite.** The answer is **{}**.",
-            key_text(&outcome.question)
+            outcome.question.key_text()
         )
     };
     match outcome.streak {

@@ -2,12 +2,11 @@
 
 use serenity::all::{
     ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateSelectMenu, CreateSelectMenuKind,
 };
 
-use super::picker::positions;
-use super::question::{chunks, key_text, option_choices, question_text};
-use crate::bank::{letter, Kind, Question};
+use super::controls::{answer_row, Control};
+use super::question::{chunks, question_text};
+use crate::bank::letter;
 use crate::discord::ids::Action;
 use crate::discord::text::{timestamp, truncate};
 use crate::quiz::mock::ASSUMED_CUT;
@@ -73,7 +72,26 @@ pub fn item_components(mock: &MockExam, so_far: &[u8]) -> Vec<CreateActionRow> {
     let index = mock.row.position;
     let question = &mock.items[index];
     let answered = &mock.row.responses[index];
-    let mut rows = vec![answer_row(question, attempt, index, answered, so_far)];
+    let mut rows = vec![answer_row(
+        question,
+        so_far,
+        Some(answered.as_str()),
+        |control| match control {
+            Control::Letter(i) => Action::MockAnswer {
+                attempt,
+                index,
+                letters: letter(i).to_string(),
+            }
+            .encode(),
+            Control::Select => Action::MockSelect { attempt, index }.encode(),
+            Control::Pick(so_far) => Action::MockPick {
+                attempt,
+                index,
+                so_far: so_far.to_string(),
+            }
+            .encode(),
+        },
+    )];
     let last = mock.items.len() - 1;
     rows.push(CreateActionRow::Buttons(vec![
         CreateButton::new(
@@ -114,103 +132,6 @@ pub fn item_components(mock: &MockExam, so_far: &[u8]) -> Vec<CreateActionRow> {
         .style(ButtonStyle::Success),
     ]));
     rows
-}
-
-fn answer_row(
-    question: &Question,
-    attempt: i64,
-    index: usize,
-    answered: &str,
-    so_far: &[u8],
-) -> CreateActionRow {
-    match question.kind {
-        Kind::Single => CreateActionRow::Buttons(
-            (0..question.options.len() as u8)
-                .map(|i| {
-                    let l = letter(i).to_string();
-                    let chosen = answered == l;
-                    CreateButton::new(
-                        Action::MockAnswer {
-                            attempt,
-                            index,
-                            letters: l.clone(),
-                        }
-                        .encode(),
-                    )
-                    .label(l)
-                    .style(if chosen {
-                        ButtonStyle::Success
-                    } else {
-                        ButtonStyle::Primary
-                    })
-                })
-                .collect(),
-        ),
-        Kind::Multiple => {
-            let count = question.select_count() as u8;
-            CreateActionRow::SelectMenu(
-                CreateSelectMenu::new(
-                    Action::MockSelect { attempt, index }.encode(),
-                    CreateSelectMenuKind::String {
-                        options: option_choices(question, &[]),
-                    },
-                )
-                .min_values(count)
-                .max_values(count)
-                .placeholder(format!("Choose {count}")),
-            )
-        }
-        Kind::Ordering | Kind::Matching => {
-            let skip: Vec<u8> = if question.kind == Kind::Ordering {
-                so_far.to_vec()
-            } else {
-                Vec::new()
-            };
-            let step = so_far.len();
-            let placeholder = match question.kind {
-                Kind::Matching => truncate(
-                    &format!(
-                        "Prompt {}: {}",
-                        step + 1,
-                        question.prompts.get(step).map_or("", String::as_str)
-                    ),
-                    150,
-                ),
-                _ => format!("Step {} of {}", step + 1, positions(question)),
-            };
-            let so_far_letters: String = so_far.iter().map(|&i| letter(i)).collect();
-            CreateActionRow::SelectMenu(
-                CreateSelectMenu::new(
-                    Action::MockPick {
-                        attempt,
-                        index,
-                        so_far: so_far_letters,
-                    }
-                    .encode(),
-                    CreateSelectMenuKind::String {
-                        options: option_choices(question, &skip),
-                    },
-                )
-                .placeholder(placeholder),
-            )
-        }
-    }
-}
-
-/// The line under a picker showing the order chosen so far.
-pub fn picking_content(so_far: &[u8]) -> String {
-    if so_far.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "So far: {}",
-            so_far
-                .iter()
-                .map(|&i| letter(i).to_string())
-                .collect::<Vec<_>>()
-                .join(" → ")
-        )
-    }
 }
 
 pub fn submit_check(mock: &MockExam) -> (String, Vec<CreateActionRow>) {
@@ -327,7 +248,7 @@ pub fn review_embed(report: &MockReport, index: usize) -> CreateEmbed {
             Colour(0xEF4444)
         })
         .field("Your answer", yours, true)
-        .field("Answer", key_text(&item.question), true);
+        .field("Answer", item.question.key_text(), true);
     for (i, chunk) in chunks(&item.question.explanation, 3)
         .into_iter()
         .enumerate()

@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod board;
+pub mod controls;
 pub mod mock;
 pub mod picker;
 pub mod question;

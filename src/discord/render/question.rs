@@ -143,26 +143,6 @@ pub fn option_choices(question: &Question, skip: &[u8]) -> Vec<CreateSelectMenuO
         .collect()
 }
 
-/// The key as people read it: "B", "A, C", "C → A → D → B", "1→B, 2→C, 3→A".
-pub fn key_text(question: &Question) -> String {
-    let letters: Vec<String> = question
-        .key
-        .0
-        .iter()
-        .map(|&i| letter(i).to_string())
-        .collect();
-    match question.kind {
-        Kind::Ordering => letters.join(" → "),
-        Kind::Matching => letters
-            .iter()
-            .enumerate()
-            .map(|(i, l)| format!("{}→{l}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => letters.join(", "),
-    }
-}
-
 /// Splits long text into embed fields of at most 1,024 characters, at word boundaries.
 pub fn chunks(text: &str, max_chunks: usize) -> Vec<String> {
     let mut chunks = Vec::new();
@@ -211,7 +191,7 @@ pub fn reveal_embed(exam: &Exam, reveal: &Reveal) -> CreateEmbed {
         .title(title(exam, question))
         .description(question_text(question))
         .colour(CLOSED)
-        .field("Answer", key_text(question), true)
+        .field("Answer", question.key_text(), true)
         .field(
             "Right",
             format!(
@@ -260,7 +240,7 @@ pub fn explanation_embed(question: &Question, correct: bool) -> CreateEmbed {
         } else {
             Colour(0xEF4444)
         })
-        .field("Answer", key_text(question), true)
+        .field("Answer", question.key_text(), true)
         .footer(CreateEmbedFooter::new(format!("#{}", question.id)));
     explanation_fields(embed, question)
 }

@@ -3,12 +3,11 @@
 
 use serenity::all::{
     ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateSelectMenu, CreateSelectMenuKind,
 };
 
-use super::picker::positions;
-use super::question::{option_choices, question_text};
-use crate::bank::{letter, Kind};
+use super::controls::{answer_row, so_far_text, Control};
+use super::question::question_text;
+use crate::bank::letter;
 use crate::discord::ids::{Action, LobbyStep};
 use crate::discord::text::{timestamp, truncate};
 use crate::quiz::ratings::display;
@@ -184,64 +183,21 @@ pub fn private_question(
     }
     let question = &sprint.items[index];
     let id = sprint.row.sprint_id;
-    let row = match question.kind {
-        Kind::Single => CreateActionRow::Buttons(
-            (0..question.options.len() as u8)
-                .map(|i| {
-                    CreateButton::new(
-                        Action::SprintAnswer {
-                            sprint: id,
-                            index,
-                            letters: letter(i).to_string(),
-                        }
-                        .encode(),
-                    )
-                    .label(letter(i).to_string())
-                    .style(ButtonStyle::Primary)
-                })
-                .collect(),
-        ),
-        Kind::Multiple => {
-            let count = question.select_count() as u8;
-            CreateActionRow::SelectMenu(
-                CreateSelectMenu::new(
-                    Action::SprintSelect { sprint: id, index }.encode(),
-                    CreateSelectMenuKind::String {
-                        options: option_choices(question, &[]),
-                    },
-                )
-                .min_values(count)
-                .max_values(count)
-                .placeholder(format!("Choose {count}")),
-            )
+    let row = answer_row(question, so_far, None, |control| match control {
+        Control::Letter(i) => Action::SprintAnswer {
+            sprint: id,
+            index,
+            letters: letter(i).to_string(),
         }
-        Kind::Ordering | Kind::Matching => {
-            let skip: Vec<u8> = if question.kind == Kind::Ordering {
-                so_far.to_vec()
-            } else {
-                Vec::new()
-            };
-            let so_far_letters: String = so_far.iter().map(|&i| letter(i)).collect();
-            CreateActionRow::SelectMenu(
-                CreateSelectMenu::new(
-                    Action::SprintPick {
-                        sprint: id,
-                        index,
-                        so_far: so_far_letters,
-                    }
-                    .encode(),
-                    CreateSelectMenuKind::String {
-                        options: option_choices(question, &skip),
-                    },
-                )
-                .placeholder(format!(
-                    "Position {} of {}",
-                    so_far.len() + 1,
-                    positions(question)
-                )),
-            )
+        .encode(),
+        Control::Select => Action::SprintSelect { sprint: id, index }.encode(),
+        Control::Pick(so_far) => Action::SprintPick {
+            sprint: id,
+            index,
+            so_far: so_far.to_string(),
         }
-    };
+        .encode(),
+    });
     let embed = CreateEmbed::new()
         .title(format!(
             "Sprint · question {} of {}",
@@ -259,20 +215,8 @@ pub fn private_question(
                 .map(|t| t.format("%H:%M UTC").to_string())
                 .unwrap_or_default()
         )));
-    let so_far_text = if so_far.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " So far: {}.",
-            so_far
-                .iter()
-                .map(|&i| letter(i).to_string())
-                .collect::<Vec<_>>()
-                .join(" → ")
-        )
-    };
     (
-        format!("{verdict}Score {}.{so_far_text}", player.score),
+        format!("{verdict}Score {}. {}", player.score, so_far_text(so_far)),
         Some(embed),
         vec![row],
     )
