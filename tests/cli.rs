@@ -1,0 +1,152 @@
+//! The command line as a user runs it: the binary, its exit codes and what it prints.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn certsprint(dir: &tempfile::TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_certsprint"));
+    command
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DATABASE_URL")
+        .env_remove("CERTSPRINT_QUESTIONS")
+        .env_remove("DISCORD_API_URL")
+        .env("NO_COLOR", "1");
+    command
+}
+
+#[test]
+fn run_without_a_token_says_what_to_do_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir).arg("run").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("DISCORD_TOKEN is not set"), "{stderr}");
+}
+
+#[test]
+fn a_bad_setting_is_named_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir)
+        .args(["run"])
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .env("DISCORD_API_URL", "ftp://nope")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("DISCORD_API_URL must be an http"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = certsprint(&dir)
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://x")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL must be a SQLite URL"));
+}
+
+#[test]
+fn migrate_creates_the_default_database_and_backup_copies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir).arg("migrate").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        dir.path().join("certsprint.db").exists(),
+        "the default database is created on first run"
+    );
+    let output = certsprint(&dir)
+        .args(["backup", "copy.db"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("copy.db").exists());
+    let again = certsprint(&dir)
+        .args(["backup", "copy.db"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "a backup never overwrites");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn bank_check_passes_on_the_shipped_banks_and_fails_with_file_and_line_on_a_bad_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir).args(["bank", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("clean: 0 problem(s), 0 coverage warning(s)"),
+        "{stdout}"
+    );
+    for code in [
+        "AIF-C01 (aif-c01)",
+        "MLA-C01 (mla-c01)",
+        "AIP-C01 (aip-c01)",
+    ] {
+        assert!(stdout.contains(code), "{stdout}");
+    }
+
+    let pack = dir.path().join("packs/aif-c01");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(pack.join("extra.toml"), "[[question]]\nid = \"aif-1.1-900\"\ndomain = 1\ntask = \"1.1\"\nkind = \"single\"\ndifficulty = 1\nstem = \"What is it?\"\noptions = [\"a\", \"b\", \"c\", \"d\"]\nanswer = [\"E\"]\nexplanation = \"Because.\"\nreferences = [\"https://docs.aws.amazon.com/\"]\n").unwrap();
+    let output = certsprint(&dir)
+        .args(["bank", "check", "packs"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(
+        stdout.contains(
+            "extra.toml:9: aif-1.1-900: field `answer`: letter E is outside the options A-D"
+        ),
+        "{stdout}"
+    );
+
+    let json = certsprint(&dir)
+        .args(["bank", "check", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["exams"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn practice_runs_in_the_terminal_and_keeps_answers_on_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = certsprint(&dir)
+        .args(["practice", "--exam", "aif-c01", "-n", "3"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"zzz\nq\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("AIF-C01 practice: 3 questions."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Question 1 of 3"), "{stdout}");
+    assert!(
+        stdout.contains("No questions answered this time."),
+        "{stdout}"
+    );
+    assert!(dir.path().join("certsprint.db").exists());
+}
