@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelId, CreateMessage, EditMessage, Http, MessageId, Nonce, StatusCode, UserId};
+use serenity::{
+    ChannelId, CreateAllowedMentions, CreateMessage, EditMessage, Http, MessageId, Nonce, RoleId,
+    StatusCode, UserId,
+};
 
 use super::commands::no_pings;
 use super::render::question::{answer_components, question_embed, reveal_embed};
@@ -35,17 +38,29 @@ impl DiscordPublisher {
 }
 
 impl Publisher for DiscordPublisher {
-    async fn publish(&self, post: &Post, question: &Question) -> Result<u64, PublishError> {
+    async fn publish(
+        &self,
+        post: &Post,
+        question: &Question,
+        mention_role: Option<u64>,
+    ) -> Result<u64, PublishError> {
         let channel = post
             .channel_id
             .ok_or_else(|| PublishError::Refused("a personal question has no channel".into()))?;
         let exam = self.bank.exam(&question.exam).ok_or_else(|| {
             PublishError::Refused(format!("exam {} is not loaded", question.exam))
         })?;
-        let message = CreateMessage::new()
+        let mut message = CreateMessage::new()
             .embed(question_embed(exam, question, post))
             .components(answer_components(question, post.post_id, false))
-            .allowed_mentions(no_pings())
+            .allowed_mentions(no_pings());
+        if let Some(role) = mention_role {
+            // The admins opted in to pinging this one role; nothing else may ping.
+            message = message
+                .content(format!("<@&{role}> today's question is up!"))
+                .allowed_mentions(CreateAllowedMentions::new().roles([RoleId::new(role)]));
+        }
+        let message = message
             // Discord drops a second message with the same nonce: a retry after a lost response
             // (or a resend after a restart) cannot post twice.
             .nonce(Nonce::String(format!("cs{}", post.post_id)))

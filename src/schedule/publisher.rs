@@ -21,10 +21,12 @@ pub enum PublishError {
 pub trait Publisher: Send + Sync + 'static {
     /// Sends the message for a claimed channel post; returns the message id. Sending the same
     /// post twice must not make two messages (Discord: the post's nonce is enforced).
+    /// `mention_role` is a schedule's opt-in role ping, the one ping a question may carry.
     fn publish(
         &self,
         post: &Post,
         question: &Question,
+        mention_role: Option<Snowflake>,
     ) -> impl Future<Output = Result<Snowflake, PublishError>> + Send;
 
     /// Edits a closed channel question to show the key, explanation and results.

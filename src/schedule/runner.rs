@@ -208,7 +208,11 @@ impl<P: Publisher> Scheduler<P> {
             pass.missed += 1;
             return Ok(true);
         };
-        match self.publisher.publish(&post, &question).await {
+        match self
+            .publisher
+            .publish(&post, &question, schedule.settings.mention_role_id)
+            .await
+        {
             Ok(message) => {
                 self.engine
                     .mark_posted(post.guild_id, post.post_id, message)

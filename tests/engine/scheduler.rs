@@ -26,7 +26,12 @@ pub struct Recorder {
 }
 
 impl Publisher for Recorder {
-    async fn publish(&self, post: &Post, _question: &Question) -> Result<Snowflake, PublishError> {
+    async fn publish(
+        &self,
+        post: &Post,
+        _question: &Question,
+        _mention_role: Option<Snowflake>,
+    ) -> Result<Snowflake, PublishError> {
         let channel = post.channel_id.unwrap();
         if self.refusing.lock().unwrap().contains(&channel) {
             return Err(PublishError::Refused("Unknown Channel".into()));

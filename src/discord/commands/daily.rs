@@ -89,6 +89,8 @@ pub async fn setup(
     #[min = 1]
     #[max = 72]
     window: Option<u32>,
+    #[description = "A role to ping when each question posts (opt-in; nothing else is pinged)"]
+    role: Option<serenity::RoleId>,
 ) -> Result<(), Error> {
     require_admin(ctx)?;
     let guild = guild_of(ctx)?;
@@ -108,7 +110,7 @@ pub async fn setup(
         timezone: rule.zone.name().to_string(),
         days: rule.days.describe(),
         window_minutes: window_hours * 60,
-        mention_role_id: None,
+        mention_role_id: role.map(|r| r.get()),
         created_by: ctx.author().id.get(),
     };
     engine.store.save_schedule(&schedule, now).await?;
@@ -171,7 +173,7 @@ pub async fn now(
         .claim_channel_post(guild, channel, &exam, None, window)
         .await?;
     let publisher = DiscordPublisher::new(ctx.serenity_context().http.clone(), engine.bank.clone());
-    let message = match publisher.publish(&post, &question).await {
+    let message = match publisher.publish(&post, &question, None).await {
         Ok(message) => message,
         Err(error) => {
             engine.store.mark_missed(guild, post.post_id).await?;
