@@ -1,0 +1,210 @@
+//! The registered command surface, permissions, and the informational commands.
+
+use serde_json::json;
+
+use crate::harness::*;
+
+#[tokio::test]
+async fn the_command_surface_is_registered_as_documented() {
+    let bot = TestBot::start().await;
+    let commands = bot.fake.wait_for_commands(WAIT).await;
+    let mut names: Vec<&str> = commands
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "bank",
+            "daily",
+            "forget-me",
+            "help",
+            "leaderboard",
+            "mock",
+            "quiz",
+            "sprint",
+            "stats"
+        ]
+    );
+    let daily = commands.iter().find(|c| c["name"] == "daily").unwrap();
+    let mut subcommands: Vec<&str> = daily["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    subcommands.sort_unstable();
+    assert_eq!(
+        subcommands,
+        ["list", "now", "pause", "remove", "resume", "setup"]
+    );
+    assert_eq!(
+        daily["default_member_permissions"],
+        MANAGE_GUILD.to_string(),
+        "Discord hides it from non-admins by default"
+    );
+    for command in &commands {
+        assert!(
+            !command["description"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty(),
+            "{} needs a description",
+            command["name"]
+        );
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn admin_commands_are_refused_to_non_admins_on_the_server_side() {
+    let bot = TestBot::start().await;
+    for command in ["daily now", "daily list", "daily pause"] {
+        let reply = bot.slash(PLAYER, command, json!({})).await;
+        assert!(is_ephemeral(&reply));
+        assert_eq!(
+            text(&reply),
+            "You need the Manage Server permission for this.",
+            "{command}"
+        );
+    }
+    let reply = bot
+        .slash(PLAYER, "daily setup", json!({"channel": STUDY.to_string(), "exam": "aif-c01", "time": "09:00", "timezone": "UTC"}))
+        .await;
+    assert_eq!(
+        text(&reply),
+        "You need the Manage Server permission for this."
+    );
+    assert!(bot.fake.channel_messages(STUDY).is_empty());
+    assert!(bot
+        .engine
+        .store
+        .schedules_of(GUILD)
+        .await
+        .unwrap()
+        .is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn setup_replies_with_the_next_post_and_list_shows_it() {
+    let bot = TestBot::start().await;
+    let reply = bot
+        .slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "mla-c01", "time": "09:30", "timezone": "Europe/Berlin", "days": "weekdays", "window": 6}))
+        .await;
+    let shown = text(&reply);
+    // 2026-11-02 is a Monday; 09:30 in Berlin (CET, UTC+1) is 08:30 UTC, after the clock's 08:00.
+    let next = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 2, 8, 30, 0)
+        .unwrap()
+        .timestamp();
+    assert!(shown.contains(&format!("<t:{next}:F>")), "{shown}");
+    assert!(
+        shown.contains("mla-c01") && shown.contains("weekdays") && shown.contains("6 h"),
+        "{shown}"
+    );
+    let list = text(&bot.slash(ADMIN, "daily list", json!({})).await);
+    assert!(
+        list.contains(&format!("<#{STUDY}>")) && list.contains(&format!("<t:{next}:F>")),
+        "{list}"
+    );
+
+    let bad = text(
+        &bot.slash(
+            ADMIN,
+            "daily setup",
+            json!({"channel": STUDY.to_string(), "exam": "all", "time": "9am", "timezone": "UTC"}),
+        )
+        .await,
+    );
+    assert!(bad.contains("\"9am\" is not a time of day"), "{bad}");
+    let bad_zone = text(&bot.slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "all", "time": "09:00", "timezone": "Mars/Base"})).await);
+    assert!(bad_zone.contains("IANA"), "{bad_zone}");
+
+    let paused = text(&bot.slash(ADMIN, "daily pause", json!({})).await);
+    assert!(paused.contains("Paused"), "{paused}");
+    assert!(text(&bot.slash(ADMIN, "daily list", json!({})).await).contains("paused by mod"));
+    assert!(text(&bot.slash(ADMIN, "daily resume", json!({})).await).contains("Resumed"));
+    assert!(text(&bot.slash(ADMIN, "daily remove", json!({})).await).contains("Removed"));
+    assert!(
+        text(&bot.slash(ADMIN, "daily list", json!({})).await).contains("No daily questions yet")
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn timezone_autocomplete_suggests_iana_names() {
+    let bot = TestBot::start().await;
+    let interaction = bot
+        .fake
+        .autocomplete(GUILD, STUDY, ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "all", "time": "09:00", "timezone": "new_y"}), "timezone")
+        .await;
+    let response = bot.fake.response(&interaction, WAIT).await.unwrap();
+    assert_eq!(response["type"], 8);
+    let choices: Vec<&str> = response["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert!(choices.contains(&"America/New_York"), "{choices:?}");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn help_and_bank_info_and_reports() {
+    let bot = TestBot::start().await;
+    let help = text(&bot.slash(PLAYER, "help", json!({})).await);
+    assert!(
+        help.contains("**streak**") && help.contains("never breaks it"),
+        "{help}"
+    );
+
+    let info = text(&bot.slash(PLAYER, "bank info", json!({})).await);
+    for code in ["AIF-C01", "MLA-C01", "AIP-C01"] {
+        assert!(info.contains(code), "{info}");
+    }
+
+    let unknown = text(
+        &bot.slash(
+            PLAYER,
+            "bank report",
+            json!({"id": "zzz-9.9-999", "reason": "typo"}),
+        )
+        .await,
+    );
+    assert!(unknown.contains("There is no question zzz"), "{unknown}");
+    let id = bot.engine.bank.exams[0].items[0].id.clone();
+    let flagged = text(
+        &bot.slash(
+            PLAYER,
+            "bank report",
+            json!({"id": format!("#{id}"), "reason": "option C looks right too"}),
+        )
+        .await,
+    );
+    assert!(flagged.contains(&format!("#{id} is flagged")), "{flagged}");
+    let flags = bot.engine.store.open_flags(GUILD).await.unwrap();
+    assert_eq!(
+        (flags.len(), flags[0].user_id, flags[0].reason.as_str()),
+        (1, PLAYER, "option C looks right too")
+    );
+    bot.stop().await;
+}
+
+#[test]
+fn every_payload_the_fake_sends_reaches_serenity_typed() {
+    use crate::support::payloads_for_tests as fixtures;
+    for (name, payload) in fixtures() {
+        let event = serde_json::json!({"op": 0, "s": 1, "t": name, "d": payload});
+        let parsed: serenity::all::GatewayEvent =
+            serde_json::from_value(event.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        match parsed {
+            serenity::all::GatewayEvent::Dispatch(_, serenity::all::Event::Unknown(unknown)) => {
+                panic!("{name} is dropped by serenity as Unknown: {unknown:?}")
+            }
+            serenity::all::GatewayEvent::Dispatch(..) => {}
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}

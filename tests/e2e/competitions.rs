@@ -1,0 +1,313 @@
+//! Duels, group sprints and mock exams end to end.
+
+use serde_json::{json, Value};
+
+use certsprint::bank::{Kind, Question};
+
+use crate::harness::*;
+
+/// The custom_id letters a member would press for a question, right or wrong.
+fn letters_for(question: &Question, correct: bool) -> String {
+    if correct {
+        question.key.letters()
+    } else {
+        wrong_answer(question)
+    }
+}
+
+impl TestBot {
+    /// Answers one sprint or mock item on a private message through its kind's controls, using
+    /// the given custom_id prefixes ("sa"/"ss"/"sk" for sprints, "ma"/"ms"/"mp" for mocks).
+    async fn answer_private(
+        &self,
+        user: u64,
+        message: u64,
+        prefixes: (&str, &str, &str),
+        owner: i64,
+        index: usize,
+        question: &Question,
+        correct: bool,
+    ) -> Value {
+        let letters = letters_for(question, correct);
+        let (button, select, pick) = prefixes;
+        match question.kind {
+            Kind::Single => {
+                self.click(
+                    user,
+                    message,
+                    &format!("{button}:{owner}:{index}:{letters}"),
+                )
+                .await
+            }
+            Kind::Multiple => {
+                let values: Vec<String> = letters.chars().map(String::from).collect();
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                self.select(user, message, &format!("{select}:{owner}:{index}"), &values)
+                    .await
+            }
+            Kind::Ordering | Kind::Matching => {
+                let mut so_far = String::new();
+                let mut last = Value::Null;
+                for letter in letters.chars() {
+                    last = self
+                        .select(
+                            user,
+                            message,
+                            &format!("{pick}:{owner}:{index}:{so_far}"),
+                            &[&letter.to_string()],
+                        )
+                        .await;
+                    so_far.push(letter);
+                }
+                last
+            }
+        }
+    }
+
+    /// Plays a whole sprint as `user`, answering the first `right` items correctly.
+    async fn play_sprint(&self, user: u64, channel_message: u64, sprint: i64, right: usize) {
+        let play = self
+            .fake
+            .click(GUILD, STUDY, user, channel_message, &format!("sp:{sprint}"))
+            .await;
+        let opened = self
+            .fake
+            .response(&play, WAIT)
+            .await
+            .expect("Play answered");
+        assert!(is_ephemeral(&opened["data"]), "{opened}");
+        let private = message_id(
+            &self
+                .fake
+                .original(&play)
+                .expect("the private sprint message"),
+        );
+        let loaded = self.engine.load_sprint(GUILD, sprint).await.unwrap();
+        for (index, question) in loaded.items.iter().enumerate() {
+            let response = self
+                .answer_private(
+                    user,
+                    private,
+                    ("sa", "ss", "sk"),
+                    sprint,
+                    index,
+                    question,
+                    index < right,
+                )
+                .await;
+            assert_eq!(
+                response["type"], 7,
+                "each answer updates the private message: {response}"
+            );
+        }
+    }
+}
+
+fn sprint_id_of(message: &Value) -> i64 {
+    custom_ids(message)
+        .iter()
+        .find_map(|id| id.split(':').nth(1)?.parse().ok())
+        .expect("a sprint id")
+}
+
+#[tokio::test]
+async fn a_full_duel_posts_its_result_with_rating_changes() {
+    let bot = TestBot::start().await;
+    let challenge_interaction = bot
+        .fake
+        .slash(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "sprint duel",
+            json!({"opponent": (PLAYER + 1).to_string(), "exam": "aif-c01", "questions": 5}),
+        )
+        .await;
+    let challenge = bot.reply(&challenge_interaction).await;
+    assert!(!is_ephemeral(&challenge));
+    assert_eq!(
+        challenge["allowed_mentions"]["users"],
+        json!([(PLAYER + 1).to_string()]),
+        "the one intended ping: {challenge}"
+    );
+    let message = bot
+        .fake
+        .original(&challenge_interaction)
+        .expect("the challenge message");
+    let sprint = sprint_id_of(&message);
+    let id = message_id(&message);
+
+    let intruder = bot.click(PLAYER + 2, id, &format!("sd:{sprint}:1")).await;
+    assert!(
+        text(&intruder["data"]).contains("dealt to someone else"),
+        "{intruder}"
+    );
+    let accepted = bot.click(PLAYER + 1, id, &format!("sd:{sprint}:1")).await;
+    assert_eq!(accepted["type"], 7);
+    assert!(
+        text(&accepted["data"]).contains("Sprint running"),
+        "{}",
+        text(&accepted["data"])
+    );
+    let outsider = bot
+        .fake
+        .click(GUILD, STUDY, PLAYER + 2, id, &format!("sp:{sprint}"))
+        .await;
+    assert!(
+        text(&bot.fake.response(&outsider, WAIT).await.unwrap()["data"])
+            .contains("Only this sprint's players")
+    );
+
+    bot.play_sprint(PLAYER, id, sprint, 5).await;
+    bot.play_sprint(PLAYER + 1, id, sprint, 2).await;
+    let result = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |m| text(m).contains("Sprint result"))
+        .await
+        .expect("the result in the channel");
+    let shown = text(&result);
+    assert!(shown.contains(&format!("<@{PLAYER}> wins!")), "{shown}");
+    assert!(shown.contains("rating 1000 →"), "{shown}");
+    assert!(
+        result["mentions"].as_array().is_none_or(|m| m.is_empty())
+            || result["allowed_mentions"].is_null()
+    );
+    let stats = text(&bot.slash(PLAYER, "stats", json!({})).await);
+    assert!(
+        stats.contains("Sprint rating") && stats.contains("(1 sprints)"),
+        "{stats}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_four_player_group_sprint_ranks_everyone() {
+    let bot = TestBot::start().await;
+    let open = bot
+        .fake
+        .slash(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "sprint open",
+            json!({"exam": "mla-c01", "questions": 5}),
+        )
+        .await;
+    bot.reply(&open).await;
+    let lobby = bot.fake.original(&open).unwrap();
+    let sprint = sprint_id_of(&lobby);
+    let id = message_id(&lobby);
+    for n in 1..4 {
+        let joined = bot.click(PLAYER + n, id, &format!("sl:{sprint}:j")).await;
+        assert_eq!(joined["type"], 7);
+    }
+    let not_host = bot.click(PLAYER + 1, id, &format!("sl:{sprint}:s")).await;
+    assert!(text(&not_host["data"]).contains("Only the host"));
+    let started = bot.click(PLAYER, id, &format!("sl:{sprint}:s")).await;
+    assert!(
+        text(&started["data"]).contains("Players (4)"),
+        "{}",
+        text(&started["data"])
+    );
+    for (n, right) in [(0u64, 5usize), (1, 3), (2, 4), (3, 1)] {
+        bot.play_sprint(PLAYER + n, id, sprint, right).await;
+    }
+    let result = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |m| text(m).contains("Sprint result"))
+        .await
+        .expect("the result");
+    let shown = text(&result);
+    let order: Vec<usize> = [PLAYER, PLAYER + 2, PLAYER + 1, PLAYER + 3]
+        .iter()
+        .map(|u| shown.find(&format!("<@{u}>")).unwrap())
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "ranked by score: {shown}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
+    let bot = TestBot::start().await;
+    let start = bot
+        .fake
+        .slash(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "mock start",
+            json!({"exam": "aif-c01", "length": "quick"}),
+        )
+        .await;
+    let first = bot.reply(&start).await;
+    assert!(is_ephemeral(&first));
+    assert!(
+        text(&first).contains("question 1 of 10"),
+        "{}",
+        text(&first)
+    );
+    let message = bot.fake.original(&start).unwrap();
+    let id = message_id(&message);
+    let attempt: i64 = custom_ids(&message)
+        .iter()
+        .find_map(|c| c.strip_prefix("mx:")?.split(':').next()?.parse().ok())
+        .unwrap();
+    let mock = bot
+        .engine
+        .running_mock(GUILD, PLAYER, attempt)
+        .await
+        .unwrap();
+    // Answer eight (seven right), skip two, flag one, then submit.
+    for (index, question) in mock.items.iter().enumerate().take(8) {
+        let go = bot
+            .click(PLAYER, id, &format!("mg:{attempt}:{index}"))
+            .await;
+        assert_eq!(go["type"], 7);
+        bot.answer_private(
+            PLAYER,
+            id,
+            ("ma", "ms", "mp"),
+            attempt,
+            index,
+            question,
+            index != 0,
+        )
+        .await;
+    }
+    let flagged = bot.click(PLAYER, id, &format!("mf:{attempt}:3")).await;
+    assert!(
+        text(&flagged["data"]).contains("1 flagged"),
+        "{}",
+        text(&flagged["data"])
+    );
+    let check = bot.click(PLAYER, id, &format!("mx:{attempt}:0")).await;
+    assert!(
+        text(&check["data"]).contains("2 unanswered"),
+        "{}",
+        text(&check["data"])
+    );
+    let report = bot.click(PLAYER, id, &format!("mx:{attempt}:1")).await;
+    let shown = text(&report["data"]);
+    assert!(shown.contains("Approximate scaled score"), "{shown}");
+    assert!(shown.contains("7 of 10 right"), "{shown}");
+    assert!(shown.contains("AWS does not publish"), "{shown}");
+    assert!(
+        shown.contains("Meets competencies") || shown.contains("Needs improvement"),
+        "{shown}"
+    );
+    let review = bot.click(PLAYER, id, &format!("mr:{attempt}:0")).await;
+    assert!(
+        text(&review["data"]).contains("Review · question 1 of 10"),
+        "{}",
+        text(&review["data"])
+    );
+    let stats = text(&bot.slash(PLAYER, "stats", json!({})).await);
+    assert!(
+        stats.contains("Mock exams") && stats.contains("AIF-C01 quick"),
+        "{stats}"
+    );
+    bot.stop().await;
+}

@@ -1,0 +1,14 @@
+#![recursion_limit = "256"]
+//! End to end: the real bot (serenity + poise, unmodified) against a local Discord-compatible
+//! server, acting as server members and checking what Discord would have received.
+
+#[path = "../fakecord/mod.rs"]
+mod support;
+
+mod harness;
+
+mod answering;
+mod commands;
+mod competitions;
+mod personal;
+mod scheduled;
