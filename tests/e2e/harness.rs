@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use certsprint::bank::{self, Kind, Question};
+use certsprint::bank::{self, BankFile, Kind, Question};
 use certsprint::clock::{Clock, ManualClock, SystemClock};
 use certsprint::config::Token;
 use certsprint::discord::{run_until, Settings};
@@ -314,8 +314,12 @@ impl TestBot {
 
 async fn engine(url: &str, clock: Option<Arc<ManualClock>>) -> Engine {
     let store = Store::open(url).await.unwrap();
-    let loaded = bank::load_layered(None).unwrap();
-    assert!(loaded.problems.is_empty());
+    // The shipped blueprints with synthetic fixture items: end-to-end tests exercise every item
+    // kind without depending on the study content.
+    let blueprints: Vec<BankFile> = bank::source::embedded_files().into_iter().filter(BankFile::is_blueprint).collect();
+    let fixtures = bank::source::read_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e-bank"))).unwrap();
+    let loaded = bank::load(&bank::source::layer(blueprints, fixtures));
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let clock: Arc<dyn Clock> = match clock {
         Some(clock) => clock,
         None => Arc::new(SystemClock),
