@@ -118,6 +118,8 @@ pub async fn run_until(
         timers_stop,
     ));
 
+    // If this future is dropped (a caller aborts the bot), the timers must not live on.
+    let _timers = AbortOnDrop(vec![scheduler.abort_handle(), sprint_timer.abort_handle(), closer.abort_handle()]);
     let shard_manager = client.shard_manager.clone();
     let outcome = tokio::select! {
         result = client.start_autosharded() => result.context("the Discord connection failed"),
@@ -159,5 +161,16 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = terminate => {}
+    }
+}
+
+/// Aborts background tasks when dropped.
+struct AbortOnDrop(Vec<tokio::task::AbortHandle>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
