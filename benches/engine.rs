@@ -75,7 +75,7 @@ async fn run(quick: bool) {
         if quick { "quick" } else { "full" },
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    println!("{:<58} {:>18}  {}", "measure", "figure", "against");
+    println!("{:<58} {:>18}  against", "measure", "figure");
 
     startup(&dir, &mut figures).await;
     answers(

@@ -119,7 +119,11 @@ pub async fn run_until(
     ));
 
     // If this future is dropped (a caller aborts the bot), the timers must not live on.
-    let _timers = AbortOnDrop(vec![scheduler.abort_handle(), sprint_timer.abort_handle(), closer.abort_handle()]);
+    let _timers = AbortOnDrop(vec![
+        scheduler.abort_handle(),
+        sprint_timer.abort_handle(),
+        closer.abort_handle(),
+    ]);
     let shard_manager = client.shard_manager.clone();
     let outcome = tokio::select! {
         result = client.start_autosharded() => result.context("the Discord connection failed"),

@@ -230,7 +230,10 @@ async fn a_crash_mid_window_loses_no_acknowledged_answer() {
     }
     bot.kill_and_restart().await;
     let again = bot.answer(PLAYER, &message, false).await;
-    assert!(text(&again["data"]).contains("You already answered"));
+    assert!(
+        text(&again["data"]).contains("You already answered"),
+        "{again}"
+    );
     bot.answer(PLAYER + 5, &message, false).await;
     bot.manual_clock().advance(Duration::hours(12));
     let revealed: Value = bot

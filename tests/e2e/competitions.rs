@@ -18,6 +18,7 @@ fn letters_for(question: &Question, correct: bool) -> String {
 impl TestBot {
     /// Answers one sprint or mock item on a private message through its kind's controls, using
     /// the given custom_id prefixes ("sa"/"ss"/"sk" for sprints, "ma"/"ms"/"mp" for mocks).
+    #[allow(clippy::too_many_arguments)]
     async fn answer_private(
         &self,
         user: u64,

@@ -52,6 +52,7 @@ pub struct TestBot {
     _dir: Arc<tempfile::TempDir>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
+    launches: u32,
 }
 
 /// 2026-11-02 08:00 UTC, a Monday.
@@ -90,6 +91,7 @@ impl TestBot {
             _dir: dir,
             task: None,
             stop: None,
+            launches: 0,
         };
         bot.launch().await;
         bot
@@ -97,11 +99,9 @@ impl TestBot {
 
     async fn launch(&mut self) {
         let (stop, stopped) = oneshot::channel::<()>();
+        self.launches += 1;
         let settings = Settings {
-            token: Token::parse(Some(
-                "MTAwMDAwMDAwMDAwMDAwMDAx.fake.test-token-for-local-discord",
-            ))
-            .unwrap(),
+            token: Token::parse(Some(&self.token())).unwrap(),
             api_url: Some(self.fake.base_url()),
             dev_guild: None,
         };
@@ -129,7 +129,7 @@ impl TestBot {
             task.abort();
             let _ = task.await;
         }
-        self.fake.drop_gateway_connections().await;
+        self.fake.revoke_token(&self.token()).await;
         self.engine.store.close().await;
         self.engine = engine(&self.url, self.clock.clone()).await;
         self.launch().await;
@@ -152,6 +152,14 @@ impl TestBot {
             "requests that break Discord's OpenAPI description:\n{}",
             violations.join("\n")
         );
+    }
+
+    /// A distinct token per launch, so a killed instance can be locked out.
+    fn token(&self) -> String {
+        format!(
+            "MTAwMDAwMDAwMDAwMDAwMDAx.fake.test-token-launch-{}",
+            self.launches
+        )
     }
 
     pub fn manual_clock(&self) -> &ManualClock {
@@ -316,8 +324,15 @@ async fn engine(url: &str, clock: Option<Arc<ManualClock>>) -> Engine {
     let store = Store::open(url).await.unwrap();
     // The shipped blueprints with synthetic fixture items: end-to-end tests exercise every item
     // kind without depending on the study content.
-    let blueprints: Vec<BankFile> = bank::source::embedded_files().into_iter().filter(BankFile::is_blueprint).collect();
-    let fixtures = bank::source::read_dir(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e-bank"))).unwrap();
+    let blueprints: Vec<BankFile> = bank::source::embedded_files()
+        .into_iter()
+        .filter(BankFile::is_blueprint)
+        .collect();
+    let fixtures = bank::source::read_dir(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/e2e-bank"
+    )))
+    .unwrap();
     let loaded = bank::load(&bank::source::layer(blueprints, fixtures));
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let clock: Arc<dyn Clock> = match clock {

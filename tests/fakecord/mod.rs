@@ -77,6 +77,8 @@ struct State {
     faults: Vec<Fault>,
     violations: Vec<String>,
     dm_channels: Vec<(u64, u64)>,
+    /// Tokens of killed bots: refused by REST and the gateway.
+    revoked: Vec<String>,
     /// Enforced nonces: (channel, nonce) -> message id.
     nonces: Vec<((u64, String), u64)>,
 }
@@ -175,6 +177,23 @@ impl FakeDiscord {
 
     pub fn gateway_connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst) as usize
+    }
+
+    /// Refuses a token from now on: its gateway sessions close with 4004 (which serenity does not
+    /// retry) and its REST calls get 401. A test "kills" a bot this way, because a dropped
+    /// client's shard tasks would otherwise live on inside the test process.
+    pub async fn revoke_token(&self, token: &str) {
+        self.state.lock().unwrap().revoked.push(token.to_string());
+        let _ = self
+            .events
+            .send(gateway::Outbound::Revoke(token.to_string()));
+        for _ in 0..100 {
+            if self.connections.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.ready_count.store(0, Ordering::SeqCst);
     }
 
     pub async fn drop_gateway_connections(&self) {

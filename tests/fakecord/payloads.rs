@@ -197,9 +197,10 @@ pub fn command_data(
         // A choice option takes the registered value of the choice named (poise registers
         // enum choices as integers).
         let choice = definition["choices"].as_array().and_then(|choices| {
-            choices
-                .iter()
-                .find(|c| c["name"] == text.as_str() || c["value"].to_string() == text)
+            choices.iter().find(|c| {
+                c["name"] == text.as_str()
+                    || c["value"].as_i64().map(|v| v.to_string()).as_deref() == Some(text.as_str())
+            })
         });
         let typed = match kind {
             _ if choice.is_some() => choice.unwrap()["value"].clone(),

@@ -15,8 +15,23 @@ pub async fn handle(
     State(fake): State<Arc<FakeDiscord>>,
     method: Method,
     uri: Uri,
+    request_headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // A killed bot's leftovers must not act: its token is revoked on restart (see revoke_token).
+    let token = request_headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim_start_matches("Bot ")
+        .to_string();
+    if fake.state.lock().unwrap().revoked.contains(&token) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"code": 0, "message": "401: Unauthorized"})),
+        )
+            .into_response();
+    }
     let path = uri
         .path()
         .strip_prefix("/api/v10")

@@ -72,6 +72,7 @@ fn zone_suggestions(partial: &str) -> Vec<&'static str> {
 
 /// Post a question in a channel on a schedule.
 #[poise::command(slash_command, guild_only)]
+#[allow(clippy::too_many_arguments)] // a slash command's parameters are its options
 pub async fn setup(
     ctx: Context<'_>,
     #[description = "Where to post"]
