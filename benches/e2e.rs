@@ -27,9 +27,15 @@ const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAx.fake.bench-token-for-local-discord
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
-        println!("certsprint end-to-end benchmarks ({} cores)\n", std::thread::available_parallelism().map_or(1, |n| n.get()));
+        println!(
+            "certsprint end-to-end benchmarks ({} cores)\n",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
         println!("{:<60} {:>14}  against", "measure", "figure");
         burst(if quick { 200 } else { 1_000 }).await;
         idle_memory(if quick { 2_000 } else { 20_000 }).await;
@@ -37,7 +43,10 @@ fn main() {
 }
 
 fn world(members: u64) -> GuildSpec {
-    let mut guild = GuildSpec::new(GUILD, "bench").channel(CHANNEL, "daily").role(ADMIN_ROLE, "mods", 1 << 5).member(ADMIN, "mod", vec![ADMIN_ROLE]);
+    let mut guild = GuildSpec::new(GUILD, "bench")
+        .channel(CHANNEL, "daily")
+        .role(ADMIN_ROLE, "mods", 1 << 5)
+        .member(ADMIN, "mod", vec![ADMIN_ROLE]);
     for n in 0..members {
         guild = guild.member(MEMBER + n, &format!("member{n}"), vec![]);
     }
@@ -57,9 +66,24 @@ async fn burst(members: u64) {
     let url = format!("sqlite:{}", dir.path().join("bench.db").display());
     let store = Store::open(&url).await.unwrap();
     let loaded = bank::load_layered(None).unwrap();
-    let exam = loaded.bank.exams.iter().find(|e| !e.items.is_empty()).map(|e| e.id.clone()).expect("a bank with items");
-    let engine = Engine::new(store.clone(), Arc::new(loaded.bank), Arc::new(SystemClock), Arc::new(RandomSource::seeded(3)));
-    let settings = Settings { token: Token::parse(Some(TOKEN)).unwrap(), api_url: Some(fake.base_url()), dev_guild: None };
+    let exam = loaded
+        .bank
+        .exams
+        .iter()
+        .find(|e| !e.items.is_empty())
+        .map(|e| e.id.clone())
+        .expect("a bank with items");
+    let engine = Engine::new(
+        store.clone(),
+        Arc::new(loaded.bank),
+        Arc::new(SystemClock),
+        Arc::new(RandomSource::seeded(3)),
+    );
+    let settings = Settings {
+        token: Token::parse(Some(TOKEN)).unwrap(),
+        api_url: Some(fake.base_url()),
+        dev_guild: None,
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let bot = tokio::spawn(run_until(engine.clone(), settings, async {
         let _ = stopped.await;
@@ -69,12 +93,30 @@ async fn burst(members: u64) {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // A channel question, posted by the engine and Discord-side as /daily now would.
-    let (post, question) = engine.claim_channel_post(GUILD, CHANNEL, &exam, None, chrono::Duration::hours(12)).await.unwrap();
-    let publisher = certsprint::discord::DiscordPublisher::new(Arc::new(serenity::all::HttpBuilder::new(TOKEN).proxy(fake.base_url()).ratelimiter_disabled(true).build()), engine.bank.clone());
-    let message = certsprint::schedule::Publisher::publish(&publisher, &post, &question, None).await.unwrap();
-    engine.mark_posted(GUILD, post.post_id, message).await.unwrap();
+    let (post, question) = engine
+        .claim_channel_post(GUILD, CHANNEL, &exam, None, chrono::Duration::hours(12))
+        .await
+        .unwrap();
+    let publisher = certsprint::discord::DiscordPublisher::new(
+        Arc::new(
+            serenity::all::HttpBuilder::new(TOKEN)
+                .proxy(fake.base_url())
+                .ratelimiter_disabled(true)
+                .build(),
+        ),
+        engine.bank.clone(),
+    );
+    let message = certsprint::schedule::Publisher::publish(&publisher, &post, &question, None)
+        .await
+        .unwrap();
+    engine
+        .mark_posted(GUILD, post.post_id, message)
+        .await
+        .unwrap();
     let custom_id = match question.kind {
-        certsprint::bank::Kind::Single => format!("ans:{}:{}", post.post_id, question.key.letters()),
+        certsprint::bank::Kind::Single => {
+            format!("ans:{}:{}", post.post_id, question.key.letters())
+        }
         _ => format!("sel:{}", post.post_id),
     };
     let values: Vec<String> = question.key.letters().chars().map(String::from).collect();
@@ -86,29 +128,64 @@ async fn burst(members: u64) {
         let due = started + spacing * n as u32;
         tokio::time::sleep_until(due.into()).await;
         let interaction = if custom_id.starts_with("ans:") {
-            fake.click(GUILD, CHANNEL, MEMBER + n, message, &custom_id).await
+            fake.click(GUILD, CHANNEL, MEMBER + n, message, &custom_id)
+                .await
         } else {
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
-            fake.select(GUILD, CHANNEL, MEMBER + n, message, &custom_id, &values).await
+            fake.select(GUILD, CHANNEL, MEMBER + n, message, &custom_id, &values)
+                .await
         };
         interactions.push(interaction);
     }
     let mut latencies = Vec::new();
     let mut unanswered = 0;
     for interaction in &interactions {
-        if fake.response(interaction, Duration::from_secs(10)).await.is_none() {
+        if fake
+            .response(interaction, Duration::from_secs(10))
+            .await
+            .is_none()
+        {
             unanswered += 1;
             continue;
         }
         latencies.push(fake.response_latency(interaction).unwrap());
     }
-    let over_3s = latencies.iter().filter(|l| **l > Duration::from_secs(3)).count();
-    let recorded = engine.reveal(store.post(GUILD, post.post_id).await.unwrap().unwrap()).await.unwrap().answered;
-    println!("{:<60} {:>14}  every click", format!("clicks acknowledged ({members} members within 1 s)"), format!("{}/{members}", latencies.len()));
+    let over_3s = latencies
+        .iter()
+        .filter(|l| **l > Duration::from_secs(3))
+        .count();
+    let recorded = engine
+        .reveal(store.post(GUILD, post.post_id).await.unwrap().unwrap())
+        .await
+        .unwrap()
+        .answered;
+    println!(
+        "{:<60} {:>14}  every click",
+        format!("clicks acknowledged ({members} members within 1 s)"),
+        format!("{}/{members}", latencies.len())
+    );
     println!("{:<60} {:>14}  ", "answers recorded", recorded);
-    println!("{:<60} {:>14}  target 300 ms", "click -> acknowledgement p50", format!("{:.1} ms", percentile(&mut latencies, 0.50).as_secs_f64() * 1000.0));
-    println!("{:<60} {:>14}  target 300 ms", "click -> acknowledgement p99", format!("{:.1} ms", percentile(&mut latencies, 0.99).as_secs_f64() * 1000.0));
-    println!("{:<60} {:>14}  target 0", "acknowledgements over 3 s (or never)", over_3s + unanswered);
+    println!(
+        "{:<60} {:>14}  target 300 ms",
+        "click -> acknowledgement p50",
+        format!(
+            "{:.1} ms",
+            percentile(&mut latencies, 0.50).as_secs_f64() * 1000.0
+        )
+    );
+    println!(
+        "{:<60} {:>14}  target 300 ms",
+        "click -> acknowledgement p99",
+        format!(
+            "{:.1} ms",
+            percentile(&mut latencies, 0.99).as_secs_f64() * 1000.0
+        )
+    );
+    println!(
+        "{:<60} {:>14}  target 0",
+        "acknowledgements over 3 s (or never)",
+        over_3s + unanswered
+    );
     let _ = stop.send(());
     let _ = bot.await;
 }
@@ -124,7 +201,9 @@ async fn idle_memory(members: u64) {
     let mut tx = store.begin().await.unwrap();
     tx.ensure_guild(GUILD, chrono::Utc::now()).await.unwrap();
     for n in 0..members {
-        tx.touch_member(GUILD, MEMBER + n, &format!("member{n}"), chrono::Utc::now()).await.unwrap();
+        tx.touch_member(GUILD, MEMBER + n, &format!("member{n}"), chrono::Utc::now())
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     store.close().await;
@@ -141,9 +220,18 @@ async fn idle_memory(members: u64) {
         .unwrap();
     let ready = fake.wait_for_ready(Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-    let rss_kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0);
-    println!("{:<60} {:>14}  target 50 MB", format!("idle RSS, banks loaded, {members} members stored (connected: {ready})"), format!("{:.1} MB", rss_kb as f64 / 1024.0));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let rss_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "{:<60} {:>14}  target 50 MB",
+        format!("idle RSS, banks loaded, {members} members stored (connected: {ready})"),
+        format!("{:.1} MB", rss_kb as f64 / 1024.0)
+    );
     let _ = child.kill();
     let _ = child.wait();
 }

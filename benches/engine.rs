@@ -124,6 +124,12 @@ async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, pos
     let url = format!("sqlite:{}", dir.path().join("answers.db").display());
     let store = Store::open(&url).await.unwrap();
     let bank = Arc::new(bank::load_layered(None).unwrap().bank);
+    let exam = bank
+        .exams
+        .iter()
+        .find(|e| !e.items.is_empty())
+        .map(|e| e.id.clone())
+        .expect("a bank with items");
     let engine = Engine::new(
         store.clone(),
         bank,
@@ -134,7 +140,7 @@ async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, pos
     let mut post_ids = Vec::new();
     for _ in 0..posts {
         let (post, question) = engine
-            .claim_channel_post(guild, 10, "aif-c01", None, Duration::hours(12))
+            .claim_channel_post(guild, 10, &exam, None, Duration::hours(12))
             .await
             .unwrap();
         engine.mark_posted(guild, post.post_id, 1).await.unwrap();

@@ -1,17 +1,28 @@
 //! Answering a posted question: the first answer counts, late answers are refused, and an answer
-//! is acknowledged only after everything it changes is committed in one transaction.
+//! is acknowledged only after everything it changes is committed.
+//!
+//! Answers go through one writer task that commits them in groups: it takes every answer that
+//! is waiting (up to `MAX_BATCH`), records them in one transaction, commits, and only then
+//! acknowledges each. An idle bot commits a lone answer at once; a burst of clicks shares its
+//! commits, which is where SQLite spends its time. A batch whose transaction fails acknowledges
+//! none of its answers.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 use super::calendar::{day_start, local_day};
 use super::grading::{check_shape, is_correct};
 use super::review::{after_answer, CardChange};
 use super::scoring::{points, Streak};
-use super::{Engine, QuizResult, Rejection};
-use crate::bank::{Key, Kind, Question, Response};
-use crate::store::{NewAnswer, Period, PostMode, PostState, Snowflake, WriteTx};
+use super::{Engine, QuizError, QuizResult, Rejection};
+use crate::bank::{Bank, Key, Kind, Question, Response};
+use crate::clock::Clock;
+use crate::store::{NewAnswer, Period, PostMode, PostState, Snowflake, Store, WriteTx};
+
+/// The most answers committed together.
+pub const MAX_BATCH: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct AnswerRequest<'a> {
@@ -32,10 +43,105 @@ pub struct AnswerOutcome {
     pub streak: Option<Streak>,
 }
 
+/// An answer waiting for the writer.
+struct Pending {
+    guild: Snowflake,
+    post_id: i64,
+    user: Snowflake,
+    display_name: String,
+    response: Response,
+    reply: oneshot::Sender<QuizResult<AnswerOutcome>>,
+}
+
+/// The engine's handle on its answer writer, started on the first answer.
+#[derive(Default)]
+pub struct AnswerQueue(OnceLock<mpsc::UnboundedSender<Pending>>);
+
 impl Engine {
     pub async fn answer(&self, request: AnswerRequest<'_>) -> QuizResult<AnswerOutcome> {
+        let queue = self.answers.0.get_or_init(|| {
+            let writer = Writer {
+                store: self.store.clone(),
+                bank: self.bank.clone(),
+                clock: self.clock.clone(),
+            };
+            writer.spawn()
+        });
+        let (reply, outcome) = oneshot::channel();
+        let pending = Pending {
+            guild: request.guild,
+            post_id: request.post_id,
+            user: request.user,
+            display_name: request.display_name.to_string(),
+            response: request.response,
+            reply,
+        };
+        queue.send(pending).map_err(|_| stopped())?;
+        outcome.await.unwrap_or_else(|_| Err(stopped()))
+    }
+}
+
+fn stopped() -> QuizError {
+    QuizError::Store(sqlx::Error::PoolClosed)
+}
+
+/// Owns what recording needs (not the engine, so dropping every engine ends the writer).
+struct Writer {
+    store: Store,
+    bank: Arc<Bank>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Writer {
+    fn spawn(self) -> mpsc::UnboundedSender<Pending> {
+        let (queue, mut waiting) = mpsc::unbounded_channel::<Pending>();
+        tokio::spawn(async move {
+            while let Some(first) = waiting.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match waiting.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                self.commit_batch(batch).await;
+            }
+        });
+        queue
+    }
+
+    async fn commit_batch(&self, batch: Vec<Pending>) {
+        let mut tx = match self.store.begin().await {
+            Ok(tx) => tx,
+            Err(error) => return fail_all(batch, &error),
+        };
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for pending in &batch {
+            let outcome = self.record(&mut tx, pending).await;
+            if let Err(QuizError::Store(error)) = &outcome {
+                // The transaction may hold half an answer: acknowledge nothing from it.
+                let error = sqlx::Error::Protocol(format!("batch rolled back: {error}"));
+                drop(tx);
+                return fail_all(batch, &error);
+            }
+            outcomes.push(outcome);
+        }
+        if let Err(error) = tx.commit().await {
+            return fail_all(batch, &error);
+        }
+        for (pending, outcome) in batch.into_iter().zip(outcomes) {
+            let _ = pending.reply.send(outcome);
+        }
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Decides and writes one answer inside the batch's transaction. Every check comes before
+    /// the first write, so a refused answer leaves nothing behind.
+    async fn record(&self, tx: &mut WriteTx, request: &Pending) -> QuizResult<AnswerOutcome> {
         let now = self.now();
-        let mut tx = self.store.begin().await?;
         let post = tx
             .post(request.guild, request.post_id)
             .await?
@@ -62,7 +168,7 @@ impl Engine {
             .cloned()
             .ok_or(Rejection::UnknownPost)?;
         check_shape(&question, &request.response).map_err(Rejection::InvalidResponse)?;
-        let mut response = request.response;
+        let mut response = request.response.clone();
         if question.kind == Kind::Multiple {
             response.0.sort_unstable(); // a set: store it in one spelling so tallies group
         }
@@ -73,13 +179,13 @@ impl Engine {
         let on_board = post.mode == PostMode::Channel;
 
         tx.ensure_guild(request.guild, now).await?;
-        tx.touch_member(request.guild, request.user, request.display_name, now)
+        tx.touch_member(request.guild, request.user, &request.display_name, now)
             .await?;
         let zone = tx.guild_timezone(request.guild).await?;
         let streak = if post.is_scheduled() {
             Some(
                 self.advance_streak(
-                    &mut tx,
+                    tx,
                     request.guild,
                     request.user,
                     correct,
@@ -137,7 +243,6 @@ impl Engine {
             }
             CardChange::Keep => {}
         }
-        tx.commit().await?;
 
         Ok(AnswerOutcome {
             key: question.key.clone(),
@@ -180,5 +285,16 @@ impl Engine {
         )
         .await?;
         Ok(next)
+    }
+}
+
+fn fail_all(batch: Vec<Pending>, error: &sqlx::Error) {
+    tracing::warn!(%error, answers = batch.len(), "an answer batch failed; none of it was acknowledged");
+    for pending in batch {
+        let _ = pending
+            .reply
+            .send(Err(QuizError::Store(sqlx::Error::Protocol(format!(
+                "answer not recorded: {error}"
+            )))));
     }
 }

@@ -82,6 +82,7 @@ pub struct Engine {
     pub bank: Arc<Bank>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<RandomSource>,
+    answers: Arc<answering::AnswerQueue>,
 }
 
 impl Engine {
@@ -96,6 +97,7 @@ impl Engine {
             bank,
             clock,
             random,
+            answers: Arc::default(),
         }
     }
 

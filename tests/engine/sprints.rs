@@ -370,3 +370,45 @@ async fn a_lobby_whose_countdown_ends_starts_itself_with_two_players_or_expires(
         SprintState::Expired
     );
 }
+
+#[tokio::test]
+async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let running = t
+        .engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB)
+        .await
+        .unwrap();
+    // Both answer every question at the same moments: same score, same time.
+    let mut result = None;
+    for (index, item) in running.items.iter().enumerate() {
+        t.advance(Duration::seconds(4));
+        for user in [ALICE, BOB] {
+            let response = if index < 3 {
+                Response(item.key.0.clone())
+            } else {
+                wrong(item)
+            };
+            result = t
+                .engine
+                .sprint_answer(GUILD, duel.row.sprint_id, user, index, response)
+                .await
+                .unwrap()
+                .result
+                .or(result);
+        }
+    }
+    let result = result.expect("finished");
+    assert_eq!(
+        result.placings.iter().map(|p| p.rank).collect::<Vec<_>>(),
+        [1, 1],
+        "a tie shares first place"
+    );
+    let (a, b) = (&result.placings[0], &result.placings[1]);
+    assert!((a.rating_after.rating - b.rating_after.rating).abs() < 1e-9);
+}
