@@ -11,7 +11,7 @@ static VALIDATORS: OnceLock<Mutex<HashMap<String, Option<jsonschema::Validator>>
 
 fn spec() -> &'static Value {
     SPEC.get_or_init(|| {
-        serde_json::from_str(include_str!("../support/discord-openapi.json"))
+        serde_json::from_str(include_str!("discord-openapi.json"))
             .expect("the OpenAPI description parses")
     })
 }
