@@ -85,10 +85,7 @@ fn bank_check_passes_on_the_shipped_banks_and_fails_with_file_and_line_on_a_bad_
     let output = certsprint(&dir).args(["bank", "check"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("clean: 0 problem(s)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("clean: 0 problem(s)"), "{stdout}");
     for code in [
         "AIF-C01 (aif-c01)",
         "MLA-C01 (mla-c01)",
