@@ -42,12 +42,24 @@ fn the_blueprints_follow_the_official_guides() {
     assert_eq!(mla.passing_score, 720);
 }
 
+/// Packs whose first release is complete and reviewed; the others are still landing (issue 3).
+const COMPLETE_PACKS: [&str; 1] = ["aip-c01"];
+
+#[test]
+fn complete_packs_meet_the_coverage_targets() {
+    check_coverage(|id| COMPLETE_PACKS.contains(&id));
+}
+
 #[test]
 #[ignore = "issue 3: the first release's 60 reviewed items per exam are still landing; run with --ignored to see the gaps"]
-fn the_shipped_banks_meet_the_coverage_targets() {
+fn every_shipped_pack_meets_the_coverage_targets() {
+    check_coverage(|_| true);
+}
+
+fn check_coverage(include: impl Fn(&str) -> bool) {
     let loaded = bank::load(&bank::source::embedded_files());
     let report = Report::new(&loaded.bank, loaded.problems);
-    for exam in &report.exams {
+    for exam in report.exams.iter().filter(|e| include(&e.exam)) {
         assert!(
             exam.items >= 60,
             "{} has {} items; the first release promises 60",
