@@ -208,3 +208,20 @@ fn every_payload_the_fake_sends_reaches_serenity_typed() {
         }
     }
 }
+
+#[test]
+fn the_fake_catches_bodies_that_discord_would_refuse() {
+    use crate::support::body_violations;
+    let ok = serde_json::json!({"content": "hello", "allowed_mentions": {"parse": []}});
+    assert!(body_violations("POST", "/channels/1/messages", &ok).is_empty());
+    let long = serde_json::json!({"content": "x".repeat(3000)});
+    assert!(
+        body_violations("POST", "/channels/1/messages", &long)
+            .iter()
+            .any(|v| v.contains("over 2000")),
+        "{:?}",
+        body_violations("POST", "/channels/1/messages", &long)
+    );
+    let not_a_list = serde_json::json!({"embeds": {"title": "t"}});
+    assert!(!body_violations("POST", "/channels/1/messages", &not_a_list).is_empty());
+}

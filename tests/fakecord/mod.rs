@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod gateway;
+mod limits;
 mod payloads;
 mod rest;
 mod schema;
@@ -579,4 +580,11 @@ pub fn payloads_for_tests() -> Vec<(&'static str, Value)> {
             ),
         ),
     ]
+}
+
+/// What the server would record as violations for one request body (schema and Discord limits).
+pub fn body_violations(method: &str, path: &str, body: &Value) -> Vec<String> {
+    let mut found: Vec<String> = schema::check(method, path, body).into_iter().collect();
+    found.extend(limits::check(method, path, body));
+    found
 }

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::{payloads, schema, FakeDiscord, RecordedRequest, APPLICATION_ID, BOT_USER_ID};
+use super::{limits, payloads, schema, FakeDiscord, RecordedRequest, APPLICATION_ID, BOT_USER_ID};
 
 pub async fn handle(
     State(fake): State<Arc<FakeDiscord>>,
@@ -44,9 +44,12 @@ pub async fn handle(
         serde_json::from_slice(&body).ok()
     };
     if let Some(body) = &body {
-        if let Some(violation) = schema::check(method.as_str(), &path, body) {
-            fake.state.lock().unwrap().violations.push(violation);
-        }
+        let mut found: Vec<String> = schema::check(method.as_str(), &path, body)
+            .into_iter()
+            .collect();
+        // The description is a preview and lax in places: Discord's documented limits too.
+        found.extend(limits::check(method.as_str(), &path, body));
+        fake.state.lock().unwrap().violations.extend(found);
     }
     let (status, reply) = match injected_fault(&fake, method.as_str(), &path) {
         Some(fault) => fault,
