@@ -126,9 +126,14 @@ async fn handle(
             };
             let (post, question) = answerable(data, guild, post, user).await?;
             let mut chosen: Vec<u8> = so_far.bytes().map(|b| b - b'A').collect();
-            if let Some(value) = values.first().and_then(|v| v.bytes().next()) {
+            // Select values come from the client: only an option letter counts.
+            let picked = values
+                .first()
+                .and_then(|v| v.bytes().next())
+                .filter(u8::is_ascii_uppercase);
+            if let Some(letter) = picked {
                 if chosen.len() < positions(&question) {
-                    chosen.push(value.saturating_sub(b'A'));
+                    chosen.push(letter - b'A');
                 }
             }
             let message = CreateInteractionResponseMessage::new()

@@ -116,7 +116,12 @@ pub async fn press(
             if chosen.len() >= positions(question) {
                 return answer(ctx, data, press, guild, user, sprint, index, &chosen).await;
             }
-            let picked: Vec<u8> = chosen.bytes().map(|b| b - b'A').collect();
+            // Select values come from the client: keep only option letters.
+            let picked: Vec<u8> = chosen
+                .bytes()
+                .filter(u8::is_ascii_uppercase)
+                .map(|b| b - b'A')
+                .collect();
             let (content, embed, rows) = private_question(&loaded, user, &picked, None);
             let mut message = CreateInteractionResponseMessage::new()
                 .content(content)
