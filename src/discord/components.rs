@@ -127,10 +127,9 @@ async fn handle(
             let (post, question) = answerable(data, guild, post, user).await?;
             let mut chosen: Vec<u8> = so_far.bytes().map(|b| b - b'A').collect();
             // Select values come from the client: only an option letter counts.
-            let picked = values
-                .first()
-                .and_then(|v| v.bytes().next())
-                .filter(u8::is_ascii_uppercase);
+            let picked = values.first().and_then(|v| v.bytes().next()).filter(|b| {
+                b.is_ascii_uppercase() && usize::from(b - b'A') < question.options.len()
+            });
             if let Some(letter) = picked {
                 if chosen.len() < positions(&question) {
                     chosen.push(letter - b'A');

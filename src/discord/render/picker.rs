@@ -31,11 +31,11 @@ pub fn picker_content(question: &Question, so_far: &[u8]) -> String {
             _ => format!("Step {}", position + 1),
         };
         let chosen = so_far.get(position).map(|&i| {
-            format!(
-                "**{}. {}**",
-                letter(i),
-                truncate(&question.options[usize::from(i)], 80)
-            )
+            let text = question
+                .options
+                .get(usize::from(i))
+                .map_or("", String::as_str);
+            format!("**{}. {}**", letter(i), truncate(text, 80))
         });
         lines.push(format!(
             "{label} → {}",
