@@ -319,18 +319,20 @@ async fn answer(
         Err(error) => return Err(error.into()),
     };
     let post = data.engine.store.post(guild, post_id).await?;
-    let personal = post.as_ref().is_some_and(|p| p.mode == PostMode::Personal);
+    let personal = post.as_ref().filter(|p| p.mode == PostMode::Personal);
     let mut message = CreateInteractionResponseMessage::new()
         .content(result_content(&outcome))
         .embed(result_embed(&outcome))
         .allowed_mentions(no_pings());
-    if personal {
-        message = message.components(vec![next_question_row(&outcome.question.exam, None)]);
+    if let Some(post) = personal {
+        // "Next question" keeps the exam and the domain the member asked /quiz for.
+        let row = next_question_row(&outcome.question.exam, post.practice_domain);
+        message = message.components(vec![row]);
     }
     // On a private message (a personal question or a picker) the result replaces it; on a
     // channel question the result is a private reply, and the question stays for the others.
     let response = if on_private_message {
-        if !personal {
+        if personal.is_none() {
             message = message.components(vec![]);
         }
         CreateInteractionResponse::UpdateMessage(message)

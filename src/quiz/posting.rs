@@ -71,6 +71,7 @@ impl Engine {
                     opens_at: now,
                     closes_at: now + window,
                     state: PostState::Claimed,
+                    practice_domain: None,
                 },
                 now,
             )
@@ -149,6 +150,7 @@ impl Engine {
                     opens_at: now,
                     closes_at: now + PERSONAL_WINDOW,
                     state: PostState::Open,
+                    practice_domain: domain,
                 },
                 now,
             )

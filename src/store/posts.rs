@@ -59,6 +59,8 @@ pub struct Post {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub state: PostState,
+    /// Personal: the domain filter the member chose, kept for "Next question".
+    pub practice_domain: Option<u8>,
 }
 
 impl Post {
@@ -82,6 +84,7 @@ pub struct NewPost {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub state: PostState,
+    pub practice_domain: Option<u8>,
 }
 
 #[derive(FromRow)]
@@ -101,6 +104,7 @@ struct PostRow {
     opens_at: i64,
     closes_at: i64,
     state: String,
+    practice_domain: Option<i64>,
 }
 
 impl From<PostRow> for Post {
@@ -125,20 +129,21 @@ impl From<PostRow> for Post {
             opens_at: from_millis(row.opens_at),
             closes_at: from_millis(row.closes_at),
             state: PostState::parse(&row.state),
+            practice_domain: row.practice_domain.map(|d| d as u8),
         }
     }
 }
 
 const POST_COLUMNS: &str =
     "post_id, guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
-     question_id, domain, cycle, message_id, opens_at, closes_at, state";
+     question_id, domain, cycle, message_id, opens_at, closes_at, state, practice_domain";
 
 impl WriteTx {
     pub async fn insert_post(&mut self, new: &NewPost, now: DateTime<Utc>) -> StoreResult<Post> {
         let row: PostRow = sqlx::query_as(&format!(
             "INSERT INTO posts (guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
-                question_id, domain, cycle, opens_at, closes_at, state, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                question_id, domain, cycle, opens_at, closes_at, state, created_at, practice_domain)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              RETURNING {POST_COLUMNS}"
         ))
         .bind(id_to_sql(new.guild_id))
@@ -155,6 +160,7 @@ impl WriteTx {
         .bind(to_millis(new.closes_at))
         .bind(new.state.as_str())
         .bind(to_millis(now))
+        .bind(new.practice_domain.map(i64::from))
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(row.into())

@@ -45,6 +45,42 @@ async fn a_personal_quiz_is_private_answers_in_place_and_deals_the_next() {
 }
 
 #[tokio::test]
+async fn next_question_keeps_the_domain_the_member_asked_for() {
+    let bot = TestBot::start().await;
+    let interaction = bot
+        .fake
+        .slash(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "quiz",
+            json!({"exam": "aip-c01", "domain": 3}),
+        )
+        .await;
+    bot.reply(&interaction).await;
+    // Right and wrong answers alike: the filter survives every round.
+    for round in 0..4 {
+        let question = bot
+            .fake
+            .original(&interaction)
+            .expect("the private question");
+        assert!(
+            text(&question).contains("· Domain 3:"),
+            "round {round} left domain 3: {}",
+            text(&question)
+        );
+        let result = bot.answer(PLAYER, &question, round % 2 == 0).await;
+        let next_id = custom_ids(&result["data"])
+            .into_iter()
+            .find(|id| id.starts_with("next:"))
+            .expect("a Next question button");
+        let next = bot.click(PLAYER, message_id(&question), &next_id).await;
+        assert_eq!(next["type"], 7, "{next}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn someone_elses_personal_question_cannot_be_answered() {
     let bot = TestBot::start().await;
     let interaction = bot

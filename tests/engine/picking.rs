@@ -84,3 +84,31 @@ async fn an_unknown_domain_is_refused() {
         ))
     ));
 }
+
+#[tokio::test]
+async fn a_personal_question_keeps_the_members_domain_filter_for_the_next_deal() {
+    let t = TestEngine::new().await;
+    let filtered = t
+        .engine
+        .start_personal(GUILD, 1, EXAM, Some(3))
+        .await
+        .unwrap();
+    assert_eq!(filtered.question.domain, 3);
+    let stored = t
+        .engine
+        .store
+        .post(GUILD, filtered.post.post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.practice_domain, Some(3), "read back from the file");
+    let open = t.engine.start_personal(GUILD, 1, EXAM, None).await.unwrap();
+    let stored = t
+        .engine
+        .store
+        .post(GUILD, open.post.post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.practice_domain, None);
+}
