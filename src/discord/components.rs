@@ -32,7 +32,6 @@ pub async fn on_event(
         return Ok(());
     };
     let data = framework.user_data;
-    let _in_flight = data.in_flight.enter();
     let ctx = framework.serenity_context;
     if let Err(error) = handle(ctx, data, press).await {
         let reference = press.id.get();

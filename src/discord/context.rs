@@ -1,11 +1,11 @@
 //! The state every handler shares, the error type, and the one place errors become replies.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
 use tokio::sync::Notify;
 
+use super::drain::InFlight;
 use crate::quiz::{Engine, QuizError};
 
 pub type Error = anyhow::Error;
@@ -17,7 +17,8 @@ pub struct Data {
     pub wake_closer: Arc<Notify>,
     /// Nudges the scheduler when a schedule was added, changed or resumed.
     pub schedule_changed: Arc<Notify>,
-    pub in_flight: InFlight,
+    /// Interactions being handled (see drain).
+    pub in_flight: Arc<InFlight>,
     /// Nudges the sprint timer when a sprint's deadline may have moved earlier.
     pub sprint_timer: Arc<Notify>,
     /// Sprints with a live-standings edit already planned (see sprint_flow).
@@ -30,43 +31,9 @@ impl Data {
             engine,
             wake_closer,
             schedule_changed,
-            in_flight: InFlight::default(),
+            in_flight: Arc::default(),
             sprint_timer: Arc::default(),
             standings: Arc::default(),
-        }
-    }
-}
-
-/// Counts interactions being handled, so shutdown can wait for them.
-#[derive(Default)]
-pub struct InFlight {
-    count: AtomicUsize,
-    idle: Notify,
-}
-
-pub struct InFlightGuard<'a>(&'a InFlight);
-
-impl InFlight {
-    pub fn enter(&self) -> InFlightGuard<'_> {
-        self.count.fetch_add(1, Ordering::SeqCst);
-        InFlightGuard(self)
-    }
-
-    pub async fn drained(&self) {
-        loop {
-            let idle = self.idle.notified();
-            if self.count.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            idle.await;
-        }
-    }
-}
-
-impl Drop for InFlightGuard<'_> {
-    fn drop(&mut self) {
-        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.0.idle.notify_waiters();
         }
     }
 }

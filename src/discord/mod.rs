@@ -4,6 +4,7 @@
 mod commands;
 mod components;
 mod context;
+mod drain;
 pub mod ids;
 mod mock_flow;
 mod publish;
@@ -93,6 +94,10 @@ pub async fn run_until(
         })
         .build();
 
+    let framework = drain::Counted {
+        framework,
+        in_flight: data.in_flight.clone(),
+    };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
         .await

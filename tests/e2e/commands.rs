@@ -1,6 +1,7 @@
 //! The registered command surface, permissions, and the informational commands.
 
 use serde_json::json;
+use std::time::Duration as StdDuration;
 
 use crate::harness::*;
 
@@ -224,4 +225,23 @@ fn the_fake_catches_bodies_that_discord_would_refuse() {
     );
     let not_a_list = serde_json::json!({"embeds": {"title": "t"}});
     assert!(!body_violations("POST", "/channels/1/messages", &not_a_list).is_empty());
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_a_command_that_is_still_being_answered() {
+    let bot = TestBot::start().await;
+    let fake = bot.fake.clone();
+    // A slow Discord: the reply to the next interaction takes 1.5 s to go through.
+    fake.delay_next("POST", "/interactions/", StdDuration::from_millis(1500), 1);
+    let interaction = fake
+        .slash(GUILD, STUDY, PLAYER, "quiz", json!({"exam": "aif-c01"}))
+        .await;
+    // Stop while the bot is still waiting on that reply.
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    bot.stop().await;
+    let reply = fake.response(&interaction, StdDuration::ZERO).await;
+    assert!(
+        reply.is_some(),
+        "the bot stopped before its reply to a running command went out"
+    );
 }

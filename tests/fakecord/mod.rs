@@ -65,6 +65,14 @@ struct Fault {
     left: usize,
 }
 
+/// Holds matching requests for a while before answering them (a slow Discord).
+struct Delay {
+    method: String,
+    prefix: String,
+    hold: Duration,
+    left: usize,
+}
+
 #[derive(Default)]
 struct State {
     guilds: Vec<GuildSpec>,
@@ -76,6 +84,7 @@ struct State {
     interactions: Vec<(u64, InteractionState)>,
     requests: Vec<RecordedRequest>,
     faults: Vec<Fault>,
+    delays: Vec<Delay>,
     violations: Vec<String>,
     dm_channels: Vec<(u64, u64)>,
     /// Tokens of killed bots: refused by REST and the gateway.
@@ -489,6 +498,28 @@ impl FakeDiscord {
 
     pub fn schema_violations(&self) -> Vec<String> {
         self.state.lock().unwrap().violations.clone()
+    }
+
+    /// The next `times` requests matching method and path prefix wait `hold` before they are
+    /// handled (and recorded).
+    pub fn delay_next(&self, method: &str, path_prefix: &str, hold: Duration, times: usize) {
+        self.state.lock().unwrap().delays.push(Delay {
+            method: method.to_string(),
+            prefix: path_prefix.to_string(),
+            hold,
+            left: times,
+        });
+    }
+
+    /// The hold for this request, if a delay matches it (and is used up by it).
+    pub(crate) fn take_delay(&self, method: &str, path: &str) -> Option<Duration> {
+        let mut state = self.state.lock().unwrap();
+        let delay = state
+            .delays
+            .iter_mut()
+            .find(|d| d.left > 0 && d.method == method && path.starts_with(&d.prefix))?;
+        delay.left -= 1;
+        Some(delay.hold)
     }
 
     pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, times: usize) {

@@ -38,6 +38,9 @@ pub async fn handle(
         .unwrap_or(uri.path())
         .to_string();
     let query = uri.query().unwrap_or_default().to_string();
+    if let Some(hold) = fake.take_delay(method.as_str(), &path) {
+        tokio::time::sleep(hold).await;
+    }
     let body: Option<Value> = if body.is_empty() {
         None
     } else {
