@@ -7,9 +7,11 @@
 //! commits, which is where SQLite spends its time. A batch whose transaction fails acknowledges
 //! none of its answers.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::Duration;
+use chrono_tz::Tz;
 use tokio::sync::{mpsc, oneshot};
 
 use super::calendar::{day_start, local_day};
@@ -19,7 +21,9 @@ use super::scoring::{points, Streak};
 use super::{Engine, QuizError, QuizResult, Rejection};
 use crate::bank::{Bank, Key, Kind, Question, Response};
 use crate::clock::Clock;
-use crate::store::{NewAnswer, Period, PostMode, PostState, Snowflake, Store, WriteTx};
+use crate::store::{
+    Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store, WriteTx,
+};
 
 /// The most answers committed together.
 pub const MAX_BATCH: usize = 256;
@@ -116,8 +120,9 @@ impl Writer {
             Err(error) => return fail_all(batch, &error),
         };
         let mut outcomes = Vec::with_capacity(batch.len());
+        let mut cache = BatchCache::default();
         for pending in &batch {
-            let outcome = self.record(&mut tx, pending).await;
+            let outcome = self.record(&mut tx, &mut cache, pending).await;
             if let Err(QuizError::Store(error)) = &outcome {
                 // The transaction may hold half an answer: acknowledge nothing from it.
                 let error = sqlx::Error::Protocol(format!("batch rolled back: {error}"));
@@ -140,10 +145,15 @@ impl Writer {
 
     /// Decides and writes one answer inside the batch's transaction. Every check comes before
     /// the first write, so a refused answer leaves nothing behind.
-    async fn record(&self, tx: &mut WriteTx, request: &Pending) -> QuizResult<AnswerOutcome> {
+    async fn record(
+        &self,
+        tx: &mut WriteTx,
+        cache: &mut BatchCache,
+        request: &Pending,
+    ) -> QuizResult<AnswerOutcome> {
         let now = self.now();
-        let post = tx
-            .post(request.guild, request.post_id)
+        let post = cache
+            .post(tx, request.guild, request.post_id)
             .await?
             .ok_or(Rejection::UnknownPost)?;
         if post.mode == PostMode::Personal && post.owner_id != Some(request.user) {
@@ -152,13 +162,6 @@ impl Writer {
         if matches!(post.state, PostState::Closed | PostState::Missed) || now >= post.closes_at {
             return Err(Rejection::Closed {
                 closed_at: post.closes_at,
-            }
-            .into());
-        }
-        if let Some(previous) = tx.answer_of(post.post_id, request.user).await? {
-            return Err(Rejection::AlreadyAnswered {
-                choice: previous.choice,
-                correct: previous.correct,
             }
             .into());
         }
@@ -178,42 +181,50 @@ impl Writer {
         let points = points(correct, latency, post.closes_at - post.opens_at);
         let on_board = post.mode == PostMode::Channel;
 
-        tx.ensure_guild(request.guild, now).await?;
-        tx.touch_member(request.guild, request.user, &request.display_name, now)
+        let choice = response.letters();
+        // The first write, and the one that can refuse: only the first answer per member and post
+        // is inserted, so a refused answer leaves nothing behind.
+        let inserted = tx
+            .insert_answer(&NewAnswer {
+                post_id: post.post_id,
+                guild_id: request.guild,
+                user_id: request.user,
+                exam: &question.exam,
+                question_id: &question.id,
+                domain: question.domain,
+                task: &question.task,
+                choice: &choice,
+                correct,
+                points,
+                latency_ms: latency.num_milliseconds(),
+                on_board,
+                answered_at: now,
+            })
             .await?;
-        let zone = tx.guild_timezone(request.guild).await?;
+        if !inserted {
+            let previous = tx.answer_of(post.post_id, request.user).await?;
+            return Err(previous
+                .map_or(Rejection::UnknownPost, |previous| {
+                    Rejection::AlreadyAnswered {
+                        choice: previous.choice,
+                        correct: previous.correct,
+                    }
+                })
+                .into());
+        }
+        // The post's guild row exists (a foreign key), so no need to ensure it here.
+        let member = tx
+            .touch_member(request.guild, request.user, &request.display_name, now)
+            .await?;
+        let zone = cache.zone(tx, request.guild).await?;
         let streak = if post.is_scheduled() {
             Some(
-                self.advance_streak(
-                    tx,
-                    request.guild,
-                    request.user,
-                    correct,
-                    local_day(post.opens_at, zone),
-                    zone,
-                )
-                .await?,
+                self.advance_streak(tx, &member, correct, local_day(post.opens_at, zone), zone)
+                    .await?,
             )
         } else {
             None
         };
-        let choice = response.letters();
-        tx.insert_answer(&NewAnswer {
-            post_id: post.post_id,
-            guild_id: request.guild,
-            user_id: request.user,
-            exam: &question.exam,
-            question_id: &question.id,
-            domain: question.domain,
-            task: &question.task,
-            choice: &choice,
-            correct,
-            points,
-            latency_ms: latency.num_milliseconds(),
-            on_board,
-            answered_at: now,
-        })
-        .await?;
         if on_board {
             let keys: Vec<String> = Period::ALL
                 .iter()
@@ -256,21 +267,21 @@ impl Writer {
     async fn advance_streak(
         &self,
         tx: &mut WriteTx,
-        guild: Snowflake,
-        user: Snowflake,
+        member: &Member,
         correct: bool,
         day: i32,
-        zone: chrono_tz::Tz,
+        zone: Tz,
     ) -> QuizResult<Streak> {
-        let member = tx.member(guild, user).await?;
-        let previous = member.map_or_else(Streak::default, |m| Streak {
-            current: m.current_streak,
-            best: m.best_streak,
-            day: m.streak_day,
-        });
+        let (guild, user) = (member.guild_id, member.user_id);
+        let previous = Streak {
+            current: member.current_streak,
+            best: member.best_streak,
+            day: member.streak_day,
+        };
         let skipped_a_day = match previous.day {
             Some(last) if day > last + 1 => {
-                tx.scheduled_post_between(guild, day_start(last + 1, zone), day_start(day, zone))
+                let (from, to) = (day_start(last + 1, zone), day_start(day, zone));
+                tx.skipped_scheduled_post_between(guild, user, from, to, self.now())
                     .await?
             }
             _ => false,
@@ -285,6 +296,39 @@ impl Writer {
         )
         .await?;
         Ok(next)
+    }
+}
+
+/// What a batch reads once and reuses: a burst of answers mostly shares a post and a guild.
+/// Nothing in a batch changes posts or guild settings, so the copies stay true until it commits.
+#[derive(Default)]
+struct BatchCache {
+    posts: HashMap<(Snowflake, i64), Option<Post>>,
+    zones: HashMap<Snowflake, Tz>,
+}
+
+impl BatchCache {
+    async fn post(
+        &mut self,
+        tx: &mut WriteTx,
+        guild: Snowflake,
+        post_id: i64,
+    ) -> QuizResult<Option<Post>> {
+        if let Some(post) = self.posts.get(&(guild, post_id)) {
+            return Ok(post.clone());
+        }
+        let post = tx.post(guild, post_id).await?;
+        self.posts.insert((guild, post_id), post.clone());
+        Ok(post)
+    }
+
+    async fn zone(&mut self, tx: &mut WriteTx, guild: Snowflake) -> QuizResult<Tz> {
+        if let Some(zone) = self.zones.get(&guild) {
+            return Ok(*zone);
+        }
+        let zone = tx.guild_timezone(guild).await?;
+        self.zones.insert(guild, zone);
+        Ok(zone)
     }
 }
 

@@ -79,11 +79,13 @@ impl WriteTx {
         Ok(row.map(AnswerRow::from))
     }
 
-    pub async fn insert_answer(&mut self, answer: &NewAnswer<'_>) -> StoreResult<()> {
-        sqlx::query(
+    /// Inserts the member's answer to a post unless they already answered it; true if inserted.
+    pub async fn insert_answer(&mut self, answer: &NewAnswer<'_>) -> StoreResult<bool> {
+        let inserted = sqlx::query(
             "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice, correct,
                 points, latency_ms, on_board, answered_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (post_id, user_id) DO NOTHING",
         )
         .bind(answer.post_id)
         .bind(id_to_sql(answer.guild_id))
@@ -99,8 +101,9 @@ impl WriteTx {
         .bind(answer.on_board)
         .bind(to_millis(answer.answered_at))
         .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
     }
 }
 

@@ -81,7 +81,7 @@ struct BoardSql {
 }
 
 impl WriteTx {
-    /// Adds one answer to the member's totals for each period key.
+    /// Adds one answer to the member's totals for each period key, in one statement.
     pub async fn add_to_totals(
         &mut self,
         guild: Snowflake,
@@ -91,24 +91,29 @@ impl WriteTx {
         points: u32,
         correct: bool,
     ) -> StoreResult<()> {
-        for key in period_keys {
-            sqlx::query(
-                "INSERT INTO score_totals (guild_id, exam, period, user_id, points, answered, correct)
-                 VALUES (?, ?, ?, ?, ?, 1, ?)
-                 ON CONFLICT (guild_id, period, exam, user_id) DO UPDATE SET
-                    points = points + excluded.points,
-                    answered = answered + 1,
-                    correct = correct + excluded.correct",
-            )
-            .bind(id_to_sql(guild))
-            .bind(exam)
-            .bind(key)
-            .bind(id_to_sql(user))
-            .bind(i64::from(points))
-            .bind(i64::from(correct))
-            .execute(&mut *self.tx)
-            .await?;
+        if period_keys.is_empty() {
+            return Ok(());
         }
+        let rows = vec!["(?, ?, ?, ?, ?, 1, ?)"; period_keys.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO score_totals (guild_id, exam, period, user_id, points, answered, correct)
+             VALUES {rows}
+             ON CONFLICT (guild_id, period, exam, user_id) DO UPDATE SET
+                points = points + excluded.points,
+                answered = answered + 1,
+                correct = correct + excluded.correct"
+        );
+        let mut query = sqlx::query(&sql);
+        for key in period_keys {
+            query = query
+                .bind(id_to_sql(guild))
+                .bind(exam)
+                .bind(key)
+                .bind(id_to_sql(user))
+                .bind(i64::from(points))
+                .bind(i64::from(correct));
+        }
+        query.execute(&mut *self.tx).await?;
         Ok(())
     }
 }

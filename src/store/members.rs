@@ -58,28 +58,30 @@ impl WriteTx {
         Ok(row.map(Member::from))
     }
 
-    /// Records that the member was seen now under this display name.
+    /// Records that the member was seen now under this display name, and returns the member
+    /// (streak included) in the same statement.
     pub async fn touch_member(
         &mut self,
         guild: Snowflake,
         user: Snowflake,
         display_name: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query(
+    ) -> StoreResult<Member> {
+        let row: MemberRow = sqlx::query_as(
             "INSERT INTO members (guild_id, user_id, display_name, first_seen_at, last_seen_at)
              VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (guild_id, user_id)
-             DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
+             DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at
+             RETURNING guild_id, user_id, display_name, current_streak, best_streak, streak_day",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(display_name)
         .bind(to_millis(now))
         .bind(to_millis(now))
-        .execute(&mut *self.tx)
+        .fetch_one(&mut *self.tx)
         .await?;
-        Ok(())
+        Ok(row.into())
     }
 
     pub async fn set_streak(

@@ -177,21 +177,28 @@ impl WriteTx {
         Ok(row.map(Post::from))
     }
 
-    /// Whether a scheduled question opened in the guild in `[from, to)`: a day with one that a
-    /// member skipped breaks the member's streak.
-    pub async fn scheduled_post_between(
+    /// Whether the member skipped a scheduled question that opened in the guild in `[from, to)`:
+    /// one that has closed by `now` without their answer. A day with one breaks the streak; a
+    /// question still open (a long window) has not been skipped yet.
+    pub async fn skipped_scheduled_post_between(
         &mut self,
         guild: Snowflake,
+        user: Snowflake,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND schedule_id IS NOT NULL
-                AND state IN ('open', 'closed') AND opens_at >= ? AND opens_at < ?)",
+            "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = ? AND p.schedule_id IS NOT NULL
+                AND p.state IN ('open', 'closed') AND p.opens_at >= ? AND p.opens_at < ?
+                AND p.closes_at <= ?
+                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.post_id AND a.user_id = ?))",
         )
         .bind(id_to_sql(guild))
         .bind(to_millis(from))
         .bind(to_millis(to))
+        .bind(to_millis(now))
+        .bind(id_to_sql(user))
         .fetch_one(&mut *self.tx)
         .await
     }
@@ -319,7 +326,8 @@ impl Store {
         guild: Snowflake,
         channel: Snowflake,
     ) -> StoreResult<Option<String>> {
-        sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' ORDER BY post_id DESC LIMIT 1")
+        // Missed occurrences were never shown (and record the schedule's "all", not an exam).
+        sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' AND state <> 'missed' ORDER BY post_id DESC LIMIT 1")
             .bind(id_to_sql(guild))
             .bind(id_to_sql(channel))
             .fetch_optional(&self.reader)

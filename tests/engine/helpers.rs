@@ -232,7 +232,7 @@ async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64) -> Engine {
 }
 
 /// Scheduled posts belong to a schedule; tests that are not about schedules make a plain one.
-async fn ensure_schedule(store: &Store, guild: Snowflake, channel: Snowflake) -> i64 {
+pub async fn ensure_schedule(store: &Store, guild: Snowflake, channel: Snowflake) -> i64 {
     let schedule = NewSchedule {
         guild_id: guild,
         channel_id: channel,

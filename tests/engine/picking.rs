@@ -112,3 +112,25 @@ async fn a_personal_question_keeps_the_members_domain_filter_for_the_next_deal()
         .unwrap();
     assert_eq!(stored.practice_domain, None);
 }
+
+#[tokio::test]
+async fn a_missed_occurrence_does_not_reset_an_all_exams_rotation() {
+    let t = TestEngine::new().await;
+    t.post(GUILD, true).await;
+    let schedule = ensure_schedule(t.store(), GUILD, CHANNEL).await;
+    t.advance(chrono::Duration::days(1));
+    let now = t.engine.now();
+    // An outage: the next occurrence of an "all exams" schedule is recorded as missed.
+    let recorded = t
+        .store()
+        .record_missed(GUILD, CHANNEL, schedule, "all", now, now)
+        .await
+        .unwrap();
+    assert!(recorded);
+    let last = t.store().last_channel_exam(GUILD, CHANNEL).await.unwrap();
+    assert_eq!(
+        last.as_deref(),
+        Some(EXAM),
+        "the rotation goes on from the last posted exam"
+    );
+}

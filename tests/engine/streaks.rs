@@ -80,3 +80,22 @@ async fn on_demand_channel_questions_do_not_touch_streaks() {
     let post = t.post(GUILD, false).await;
     assert!(t.answer(&post, 1, true).await.unwrap().streak.is_none());
 }
+
+#[tokio::test]
+async fn a_long_window_question_still_open_does_not_break_the_streak() {
+    let t = TestEngine::new().await;
+    // Day 1, answered.
+    let monday = t.post_in(GUILD, CHANNEL, true, Duration::hours(48)).await;
+    assert_eq!(streak(&t.answer(&monday, 1, true).await.unwrap()), (1, 1));
+    // Day 2's question stays open for 48 hours; the member answers day 3's first.
+    t.advance(Duration::days(1));
+    let tuesday = t.post_in(GUILD, CHANNEL, true, Duration::hours(48)).await;
+    t.advance(Duration::days(1));
+    let wednesday = t.post_in(GUILD, CHANNEL, true, Duration::hours(48)).await;
+    assert_eq!(
+        streak(&t.answer(&wednesday, 1, true).await.unwrap()),
+        (2, 2),
+        "day 2's question is still open: not skipped yet"
+    );
+    assert_eq!(streak(&t.answer(&tuesday, 1, true).await.unwrap()), (3, 3));
+}
