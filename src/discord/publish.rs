@@ -72,7 +72,7 @@ impl Publisher for DiscordPublisher {
         Ok(sent.id.get())
     }
 
-    async fn reveal(&self, reveal: Reveal) -> anyhow::Result<()> {
+    async fn reveal(&self, reveal: Reveal) -> Result<(), PublishError> {
         let (Some(channel), Some(message)) = (reveal.post.channel_id, reveal.post.message_id)
         else {
             return Ok(());
@@ -92,7 +92,7 @@ impl Publisher for DiscordPublisher {
         let (channel, message) = (ChannelId::new(channel), MessageId::new(message));
         retrying(|| channel.edit_message(&self.http, message, edit.clone()))
             .await
-            .map_err(|e| anyhow::anyhow!(classify(e)))?;
+            .map_err(classify)?;
         Ok(())
     }
 

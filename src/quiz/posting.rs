@@ -163,19 +163,13 @@ impl Engine {
         })
     }
 
-    /// Closes a post and gathers its reveal; `None` if it was already closed by someone else.
-    pub async fn close_post(&self, guild: Snowflake, post_id: i64) -> QuizResult<Option<Reveal>> {
-        if !self.store.close_post(guild, post_id).await? {
-            return Ok(None);
-        }
-        let post = self
-            .store
-            .post(guild, post_id)
-            .await?
-            .ok_or(Rejection::UnknownPost)?;
-        Ok(Some(self.reveal(post).await?))
+    /// Closes a post to answers; false if it was already closed. A channel question's reveal is
+    /// then owed, and the closer delivers it (again after a failure or a restart).
+    pub async fn close_post(&self, guild: Snowflake, post_id: i64) -> QuizResult<bool> {
+        Ok(self.store.close_post(guild, post_id, self.now()).await?)
     }
 
+    /// What a closed question's reveal shows: the key, the tally, the fastest right answers.
     pub async fn reveal(&self, post: Post) -> QuizResult<Reveal> {
         let tally = self.store.choice_tally(post.guild_id, post.post_id).await?;
         let question = self.bank.question(&post.question_id).cloned();

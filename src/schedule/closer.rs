@@ -1,18 +1,28 @@
 //! Closes answer windows on time: sleeps until the next post's close (no polling), wakes early
 //! when a new post is made, closes everything due, and has the publisher reveal each closed
 //! channel question. Windows that ended while the bot was down close on the first pass.
+//!
+//! A reveal is owed from the close (recorded with it) until its edit lands, so a reveal that
+//! failed, or that a restart cut off, is tried again with growing pauses, and given up only
+//! when the message is gone or after `REVEAL_ATTEMPTS` tries.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::{watch, Notify};
 
-use super::Publisher;
+use super::{PublishError, Publisher};
 use crate::quiz::Engine;
-use crate::store::PostMode;
+use crate::store::OwedReveal;
 
 /// Longest sleep between checks even when nothing is due (guards against a missed wake-up).
 const MAX_SLEEP: Duration = Duration::minutes(10);
+
+/// Tries at a reveal before giving up (the pauses between them add up to about an hour).
+pub const REVEAL_ATTEMPTS: u32 = 8;
+
+/// Reveals handled per pass; more wait for the next pass, which follows at once.
+const REVEALS_PER_PASS: u32 = 100;
 
 pub async fn run_closer<P: Publisher>(
     engine: Engine,
@@ -30,7 +40,7 @@ pub async fn run_closer<P: Publisher>(
             tracing::warn!(%error, "closing due questions failed; will retry");
         }
         let now = engine.now();
-        let next = match engine.store.next_close_at().await {
+        let next = match next_work_at(&engine).await {
             Ok(Some(at)) => at.min(now + MAX_SLEEP),
             Ok(None) => now + MAX_SLEEP,
             Err(error) => {
@@ -46,20 +56,62 @@ pub async fn run_closer<P: Publisher>(
     }
 }
 
-/// Closes every post whose window has ended; returns how many it closed.
+/// The next close or owed reveal, whichever comes first.
+async fn next_work_at(engine: &Engine) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    let close = engine.store.next_close_at().await?;
+    let reveal = engine.store.next_reveal_at().await?;
+    Ok(close.into_iter().chain(reveal).min())
+}
+
+/// Closes every post whose window has ended, then delivers the reveals owed; returns how many
+/// posts it closed.
 pub async fn close_due<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<usize> {
     let due = engine.store.posts_due_to_close(engine.now()).await?;
     let mut closed = 0;
     for post in due {
-        let Some(reveal) = engine.close_post(post.guild_id, post.post_id).await? else {
-            continue;
-        };
-        closed += 1;
-        if post.mode == PostMode::Channel && post.message_id.is_some() {
-            if let Err(error) = publisher.reveal(reveal).await {
-                tracing::warn!(post = post.post_id, %error, "revealing a closed question failed");
+        if engine.close_post(post.guild_id, post.post_id).await? {
+            closed += 1;
+        }
+    }
+    deliver_reveals(engine, publisher).await?;
+    Ok(closed)
+}
+
+/// Edits every closed channel question whose reveal is due.
+async fn deliver_reveals<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<()> {
+    for owed in engine
+        .store
+        .reveals_due(engine.now(), REVEALS_PER_PASS)
+        .await?
+    {
+        let OwedReveal { post, attempts } = owed;
+        let (guild, post_id) = (post.guild_id, post.post_id);
+        let reveal = engine.reveal(post).await?;
+        match publisher.reveal(reveal).await {
+            Ok(()) => engine.store.settle_reveal(guild, post_id).await?,
+            Err(PublishError::Refused(reason)) => {
+                tracing::warn!(post = post_id, %reason, "the question's message is gone; no reveal");
+                engine.store.settle_reveal(guild, post_id).await?;
+            }
+            Err(PublishError::Unavailable(reason)) if attempts + 1 >= REVEAL_ATTEMPTS => {
+                tracing::error!(post = post_id, %reason, attempts = attempts + 1, "giving up revealing a question");
+                engine.store.settle_reveal(guild, post_id).await?;
+            }
+            Err(PublishError::Unavailable(reason)) => {
+                let retry_at = engine.now() + reveal_pause(attempts);
+                tracing::warn!(post = post_id, %reason, %retry_at, "revealing a question failed; will retry");
+                engine
+                    .store
+                    .postpone_reveal(guild, post_id, retry_at)
+                    .await?;
             }
         }
     }
-    Ok(closed)
+    Ok(())
+}
+
+/// The pause after the `failed`-th failed reveal (counting from 0): 30 s, doubling, at most 30 min.
+pub fn reveal_pause(failed: u32) -> Duration {
+    let pause = Duration::seconds(30) * 2_i32.pow(failed.min(6));
+    pause.min(Duration::minutes(30))
 }

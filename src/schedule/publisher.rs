@@ -29,8 +29,9 @@ pub trait Publisher: Send + Sync + 'static {
         mention_role: Option<Snowflake>,
     ) -> impl Future<Output = Result<Snowflake, PublishError>> + Send;
 
-    /// Edits a closed channel question to show the key, explanation and results.
-    fn reveal(&self, reveal: Reveal) -> impl Future<Output = anyhow::Result<()>> + Send;
+    /// Edits a closed channel question to show the key, explanation and results. `Refused`:
+    /// the message or channel is gone, so trying again cannot help.
+    fn reveal(&self, reveal: Reveal) -> impl Future<Output = Result<(), PublishError>> + Send;
 
     /// Tells a schedule's admins, once, that it was paused because it could not post.
     fn notify_paused(

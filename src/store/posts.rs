@@ -88,7 +88,7 @@ pub struct NewPost {
 }
 
 #[derive(FromRow)]
-struct PostRow {
+pub(super) struct PostRow {
     post_id: i64,
     guild_id: i64,
     channel_id: Option<i64>,
@@ -134,7 +134,7 @@ impl From<PostRow> for Post {
     }
 }
 
-const POST_COLUMNS: &str =
+pub(super) const POST_COLUMNS: &str =
     "post_id, guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
      question_id, domain, cycle, message_id, opens_at, closes_at, state, practice_domain";
 
@@ -233,12 +233,23 @@ impl Store {
     }
 
     /// Closes a post; returns false if it was already closed (another closer got there first).
-    pub async fn close_post(&self, guild: Snowflake, post_id: i64) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE posts SET state = 'closed' WHERE guild_id = ? AND post_id = ? AND state IN ('claimed', 'open')")
-            .bind(id_to_sql(guild))
-            .bind(post_id)
-            .execute(&self.writer)
-            .await?;
+    /// Closes an open post; a channel question with a message now owes its reveal (see reveals).
+    pub async fn close_post(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE posts SET state = 'closed',
+                reveal_due_at = CASE WHEN mode = 'channel' AND message_id IS NOT NULL THEN ? END
+             WHERE guild_id = ? AND post_id = ? AND state IN ('claimed', 'open')",
+        )
+        .bind(to_millis(now))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .execute(&self.writer)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

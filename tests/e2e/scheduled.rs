@@ -132,3 +132,56 @@ async fn on_the_real_clock_a_schedule_two_minutes_ahead_posts_and_closes() {
     assert!(Utc::now() - at >= Duration::minutes(1));
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_reveal_that_discord_refuses_for_now_is_made_on_a_later_try() {
+    let bot = TestBot::start().await;
+    bot.slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "aif-c01", "time": "09:00", "timezone": "UTC", "window": 2})).await;
+    bot.manual_clock().set(start_time() + Duration::hours(1));
+    let posted = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |_| true)
+        .await
+        .expect("posted at 09:00");
+    // Discord fails every edit of the first reveal attempt (the publisher's own retries too).
+    let edit_path = format!("/channels/{STUDY}/messages/{}", message_id(&posted));
+    bot.fake.fail_next("PATCH", &edit_path, 500, 5);
+    bot.manual_clock().set(start_time() + Duration::hours(3));
+    let failed_edits = || {
+        bot.fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH" && r.path == edit_path && r.status == 500)
+            .count()
+    };
+    for _ in 0..200 {
+        if failed_edits() == 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(failed_edits(), 5, "the first attempt used up its retries");
+    let shown = bot.fake.message(message_id(&posted)).unwrap();
+    assert!(!text(&shown).contains("Answer:"), "not revealed yet");
+    // The closer records when it will try again (the reveal stays owed)...
+    let closed_at = start_time() + Duration::hours(3);
+    let mut retry_at = None;
+    for _ in 0..200 {
+        retry_at = bot.engine.store.next_reveal_at().await.unwrap();
+        if retry_at.is_some_and(|at| at > closed_at) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let retry_at = retry_at.expect("the reveal is still owed");
+    assert!(retry_at > closed_at, "a pause before the next try");
+    // ...and tries again when that time comes.
+    bot.manual_clock().set(retry_at);
+    bot.fake
+        .wait_for_message(STUDY, WAIT, |m| {
+            m["id"] == posted["id"] && text(m).contains("Answer:")
+        })
+        .await
+        .expect("revealed on the second try");
+    bot.stop().await;
+}

@@ -46,17 +46,9 @@ async fn answers_after_the_window_are_refused_with_the_close_time() {
 
     // Closed early by the closer: also refused, even inside the window.
     let early = t.post(GUILD, false).await;
-    t.engine
-        .close_post(GUILD, early.post_id)
-        .await
-        .unwrap()
-        .expect("first close reveals");
+    assert!(t.engine.close_post(GUILD, early.post_id).await.unwrap());
     assert!(
-        t.engine
-            .close_post(GUILD, early.post_id)
-            .await
-            .unwrap()
-            .is_none(),
+        !t.engine.close_post(GUILD, early.post_id).await.unwrap(),
         "second close does nothing"
     );
     assert!(matches!(
@@ -175,12 +167,9 @@ async fn many_members_answering_are_all_scored() {
         correct += u32::from(task.await.unwrap());
     }
     assert_eq!(correct, 40);
-    let reveal = t
-        .engine
-        .close_post(GUILD, post.post_id)
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(t.engine.close_post(GUILD, post.post_id).await.unwrap());
+    let closed = t.store().post(GUILD, post.post_id).await.unwrap().unwrap();
+    let reveal = t.engine.reveal(closed).await.unwrap();
     assert_eq!((reveal.answered, reveal.correct), (50, 40));
     assert_eq!(reveal.fastest.len(), 3);
 }

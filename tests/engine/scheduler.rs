@@ -9,6 +9,7 @@ use tokio::sync::{watch, Notify};
 
 use certsprint::bank::Question;
 use certsprint::quiz::Reveal;
+use certsprint::schedule::closer::{reveal_pause, REVEAL_ATTEMPTS};
 use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Scheduler};
 use certsprint::store::{NewSchedule, Post, PostState, Schedule, Snowflake};
 
@@ -23,6 +24,12 @@ pub struct Recorder {
     pub refusing: Mutex<Vec<Snowflake>>,
     /// Channels whose next N posts fail temporarily.
     pub flaky: Mutex<HashMap<Snowflake, u32>>,
+    /// The next N reveals fail temporarily.
+    pub flaky_reveals: Mutex<u32>,
+    /// Reveals fail as if the message was deleted.
+    pub refuse_reveals: Mutex<bool>,
+    /// Every reveal attempt, failed or not (post ids).
+    pub reveal_attempts: Mutex<Vec<i64>>,
 }
 
 impl Publisher for Recorder {
@@ -50,7 +57,20 @@ impl Publisher for Recorder {
         Ok(5_000 + post.post_id as u64)
     }
 
-    async fn reveal(&self, reveal: Reveal) -> anyhow::Result<()> {
+    async fn reveal(&self, reveal: Reveal) -> Result<(), PublishError> {
+        self.reveal_attempts
+            .lock()
+            .unwrap()
+            .push(reveal.post.post_id);
+        if *self.refuse_reveals.lock().unwrap() {
+            return Err(PublishError::Refused("Unknown Message".into()));
+        }
+        let mut flaky = self.flaky_reveals.lock().unwrap();
+        if *flaky > 0 {
+            *flaky -= 1;
+            return Err(PublishError::Unavailable("503".into()));
+        }
+        drop(flaky);
         self.revealed.lock().unwrap().push(reveal);
         Ok(())
     }
@@ -413,4 +433,84 @@ async fn wait_until(condition: impl Fn() -> bool) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     panic!("condition not met in 2 s");
+}
+
+fn attempts(recorder: &Recorder) -> usize {
+    recorder.reveal_attempts.lock().unwrap().len()
+}
+
+#[tokio::test]
+async fn a_failed_reveal_is_retried_after_a_pause_until_it_lands() {
+    let t = TestEngine::new().await;
+    let post = t.post(GUILD, false).await;
+    t.answer(&post, 1, true).await.unwrap();
+    let recorder = Recorder::default();
+    *recorder.flaky_reveals.lock().unwrap() = 3;
+    t.clock.set(post.closes_at);
+    assert_eq!(close_due(&t.engine, &recorder).await.unwrap(), 1);
+    assert_eq!(
+        (attempts(&recorder), recorder.revealed.lock().unwrap().len()),
+        (1, 0)
+    );
+    for failed in 0..3 {
+        // Not before the pause is over...
+        close_due(&t.engine, &recorder).await.unwrap();
+        assert_eq!(attempts(&recorder), failed as usize + 1);
+        // ...then again.
+        t.advance(reveal_pause(failed));
+        close_due(&t.engine, &recorder).await.unwrap();
+    }
+    {
+        let revealed = recorder.revealed.lock().unwrap();
+        assert_eq!(revealed.len(), 1);
+        assert_eq!((revealed[0].answered, revealed[0].correct), (1, 1));
+    }
+    t.advance(Duration::days(1));
+    close_due(&t.engine, &recorder).await.unwrap();
+    assert_eq!(attempts(&recorder), 4, "a landed reveal is not made again");
+}
+
+#[tokio::test]
+async fn a_reveal_cut_off_by_a_restart_is_made_on_the_next_start() {
+    let mut t = TestEngine::new().await;
+    let post = t.post(GUILD, false).await;
+    t.clock.set(post.closes_at);
+    // Closed, then the bot stopped before the reveal went out.
+    assert!(t.engine.close_post(GUILD, post.post_id).await.unwrap());
+    t.restart().await;
+    let recorder = Recorder::default();
+    assert_eq!(close_due(&t.engine, &recorder).await.unwrap(), 0);
+    let revealed = recorder.revealed.lock().unwrap();
+    assert_eq!(revealed.len(), 1);
+    assert_eq!(revealed[0].post.post_id, post.post_id);
+}
+
+#[tokio::test]
+async fn a_deleted_message_is_not_revealed_again_and_flaky_ones_are_given_up_in_the_end() {
+    let t = TestEngine::new().await;
+    let deleted = t.post(GUILD, false).await;
+    let recorder = Recorder::default();
+    *recorder.refuse_reveals.lock().unwrap() = true;
+    t.clock.set(deleted.closes_at);
+    close_due(&t.engine, &recorder).await.unwrap();
+    t.advance(Duration::days(1));
+    close_due(&t.engine, &recorder).await.unwrap();
+    assert_eq!(attempts(&recorder), 1, "a refused reveal is not retried");
+
+    let flaky = t.post(GUILD, false).await;
+    *recorder.refuse_reveals.lock().unwrap() = false;
+    *recorder.flaky_reveals.lock().unwrap() = u32::MAX;
+    t.clock.set(flaky.closes_at);
+    for _ in 0..20 {
+        close_due(&t.engine, &recorder).await.unwrap();
+        t.advance(Duration::hours(1));
+    }
+    assert_eq!(attempts(&recorder), 1 + REVEAL_ATTEMPTS as usize);
+    assert_eq!(t.store().next_reveal_at().await.unwrap(), None);
+}
+
+#[test]
+fn reveal_pauses_grow_and_stop_growing() {
+    let pauses: Vec<i64> = (0..9).map(|n| reveal_pause(n).num_seconds()).collect();
+    assert_eq!(pauses, [30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
 }
