@@ -17,6 +17,11 @@ use super::Problem;
 /// Discord's limit for an embed description: the stem, case and options must fit in one.
 pub const EMBED_DESCRIPTION_LIMIT: usize = 4096;
 
+/// What the question and its explanation may take together in a reveal: Discord allows 6,000
+/// characters in an embed, and the rest (title, answer, tally, fastest, reference) needs about
+/// 1,200 of them.
+pub const REVEAL_TEXT_LIMIT: usize = 4800;
+
 type RawTable = BTreeMap<Spanned<String>, Spanned<Value>>;
 
 #[derive(Deserialize)]
@@ -256,6 +261,7 @@ fn build(
     };
 
     let length_problem_at = fields.line_of("stem");
+    let explanation_at = fields.line_of("explanation");
     let question = Question {
         id: id.clone()?,
         exam: exam.id.clone(),
@@ -275,6 +281,11 @@ fn build(
     let length = display_len(&question);
     if length > EMBED_DESCRIPTION_LIMIT {
         report.at(Some(length_problem_at), Some(&question.id), Some("stem"), format!("case, stem and options come to {length} characters; a Discord embed holds {EMBED_DESCRIPTION_LIMIT}"));
+    } else {
+        let with_explanation = length + question.explanation.chars().count();
+        if with_explanation > REVEAL_TEXT_LIMIT {
+            report.at(Some(explanation_at), Some(&question.id), Some("explanation"), format!("the question and its explanation come to {with_explanation} characters; a reveal holds {REVEAL_TEXT_LIMIT} (Discord's 6,000 per embed, less the results)"));
+        }
     }
     (report.problems.len() == before).then_some(question)
 }

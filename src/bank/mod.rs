@@ -12,7 +12,7 @@ pub mod source;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use items::{declared_select_count, display_len, EMBED_DESCRIPTION_LIMIT};
+pub use items::{declared_select_count, display_len, EMBED_DESCRIPTION_LIMIT, REVEAL_TEXT_LIMIT};
 pub use model::{letter, letters, Bank, Case, Domain, Exam, Key, Kind, Question, Response, Task};
 pub use problem::Problem;
 pub use source::BankFile;

@@ -285,3 +285,25 @@ fn a_broken_blueprint_is_reported() {
         ["aif-c01/exam.toml:1: field `weight`: domain weights add up to 105, not 100"]
     );
 }
+
+#[test]
+fn an_explanation_too_long_for_the_reveal_is_refused() {
+    let long = "because ".repeat(600);
+    let problems = one(&with(
+        "explanation = \"Examples",
+        &format!("explanation = \"{long}Examples"),
+    ));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("aif-c01/items.toml:12: aif-3.2-901: field `explanation`: the question and its explanation come to 5"),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[0].ends_with(
+            "characters; a reveal holds 4800 (Discord's 6,000 per embed, less the results)"
+        ),
+        "{}",
+        problems[0]
+    );
+}

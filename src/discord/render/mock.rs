@@ -5,7 +5,7 @@ use serenity::all::{
 };
 
 use super::controls::{answer_row, Control};
-use super::question::{chunks, question_text};
+use super::question::{explanation_chunks, question_text};
 use crate::bank::letter;
 use crate::discord::ids::Action;
 use crate::discord::text::{timestamp, truncate};
@@ -249,10 +249,7 @@ pub fn review_embed(report: &MockReport, index: usize) -> CreateEmbed {
         })
         .field("Your answer", yours, true)
         .field("Answer", item.question.key_text(), true);
-    for (i, chunk) in chunks(&item.question.explanation, 3)
-        .into_iter()
-        .enumerate()
-    {
+    for (i, chunk) in explanation_chunks(&item.question).into_iter().enumerate() {
         embed = embed.field(if i == 0 { "Why" } else { "\u{200B}" }, chunk, false);
     }
     embed.footer(CreateEmbedFooter::new(format!("#{}", item.question.id)))

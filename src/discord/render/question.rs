@@ -5,7 +5,7 @@ use serenity::all::{
     CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
-use crate::bank::{letter, Exam, Kind, Question};
+use crate::bank::{letter, Exam, Kind, Question, REVEAL_TEXT_LIMIT};
 use crate::discord::ids::Action;
 use crate::discord::text::{escape, percent, timestamp, truncate};
 use crate::quiz::Reveal;
@@ -14,6 +14,8 @@ use crate::store::Post;
 const OPEN: Colour = Colour(0x3B82F6);
 const CLOSED: Colour = Colour(0x6B7280);
 const FIELD_LIMIT: usize = 1024;
+/// A reference is a URL; the reveal's room budget (REVEAL_TEXT_LIMIT) counts on this much.
+const REFERENCE_LIMIT: usize = 300;
 
 /// The question's text: case scenario, stem, prompts (matching) and lettered options.
 pub fn question_text(question: &Question) -> String {
@@ -170,13 +172,20 @@ pub fn chunks(text: &str, max_chunks: usize) -> Vec<String> {
 }
 
 fn explanation_fields(mut embed: CreateEmbed, question: &Question) -> CreateEmbed {
-    for (i, chunk) in chunks(&question.explanation, 3).into_iter().enumerate() {
+    for (i, chunk) in explanation_chunks(question).into_iter().enumerate() {
         embed = embed.field(if i == 0 { "Why" } else { "\u{200B}" }, chunk, false);
     }
     if let Some(reference) = question.references.first() {
-        embed = embed.field("Read more", truncate(reference, FIELD_LIMIT), false);
+        embed = embed.field("Read more", truncate(reference, REFERENCE_LIMIT), false);
     }
     embed
+}
+
+/// The explanation in field-sized chunks, cut so that it fits the embed beside the question:
+/// the bank check refuses longer items, and this keeps an extra pack from breaking a reveal.
+pub fn explanation_chunks(question: &Question) -> Vec<String> {
+    let room = REVEAL_TEXT_LIMIT.saturating_sub(question_text(question).chars().count());
+    chunks(&truncate(&question.explanation, room.max(1)), 3)
 }
 
 /// The closed question: the key, the explanation, how the channel answered, the fastest.
@@ -260,5 +269,41 @@ mod tests {
         );
         assert!(parts.iter().all(|p| p.chars().count() <= FIELD_LIMIT));
         assert_eq!(chunks("short text", 3), ["short text"]);
+    }
+
+    #[test]
+    fn a_long_question_leaves_its_explanation_only_the_room_a_reveal_has() {
+        let question = Question {
+            id: "aif-1.1-999".into(),
+            exam: "aif-c01".into(),
+            domain: 1,
+            task: "1.1".into(),
+            kind: Kind::Single,
+            difficulty: 2,
+            case: None,
+            stem: "a ".repeat(1900),
+            options: vec!["w".into(), "x".into(), "y".into(), "z".into()],
+            prompts: vec![],
+            key: crate::bank::Key(vec![0]),
+            explanation: "because ".repeat(400),
+            references: vec!["https://docs.aws.amazon.com/".into()],
+            services: vec![],
+        };
+        let question_chars = question_text(&question).chars().count();
+        let explanation: usize = explanation_chunks(&question)
+            .iter()
+            .map(|chunk| chunk.chars().count())
+            .sum();
+        assert!(explanation > 0, "some of the explanation still shows");
+        assert!(
+            question_chars + explanation <= REVEAL_TEXT_LIMIT,
+            "{question_chars} + {explanation}"
+        );
+        let short = Question {
+            stem: "Which one?".into(),
+            explanation: "Because it is.".into(),
+            ..question
+        };
+        assert_eq!(explanation_chunks(&short), ["Because it is."]);
     }
 }
