@@ -15,7 +15,7 @@ use super::ids::Action;
 use super::render::answer::{next_question_row, result_content, result_embed};
 use super::render::board::{board_components, board_embed, BoardView};
 use super::render::picker::{picker_components, picker_content, positions};
-use super::render::question::{answer_components, question_embed};
+use super::render::question::{answer_components, explanation_embed, question_embed};
 use super::text::timestamp;
 use crate::bank::Response;
 use crate::quiz::{AnswerRequest, PersonalQuestion, QuizError, Rejection};
@@ -261,7 +261,7 @@ async fn answerable(
             crate::store::PostState::Closed | crate::store::PostState::Missed
         )
     {
-        return Err(closed_error(post.closes_at));
+        return Err(closed_error(&post));
     }
     if let Some(previous) = engine.store.answer_of(post.post_id, user).await? {
         return Err(QuizError::Rejected(Rejection::AlreadyAnswered {
@@ -278,11 +278,44 @@ async fn answerable(
     Ok((post, question))
 }
 
-fn closed_error(closed_at: chrono::DateTime<chrono::Utc>) -> Error {
-    user_error(format!(
-        "This question closed {}. Answers are no longer taken; the reveal is on the message.",
-        timestamp(closed_at, 'R')
-    ))
+fn closed_error(post: &crate::store::Post) -> Error {
+    let closed = timestamp(post.closes_at, 'R');
+    user_error(match post.mode {
+        PostMode::Channel => format!(
+            "This question closed {closed}. Answers are no longer taken; the reveal is on the message."
+        ),
+        PostMode::Personal => format!(
+            "This practice question timed out {closed}. Use `/quiz` for a new one."
+        ),
+    })
+}
+
+/// A practice question answered after its window: not scored, but the member still learns
+/// the answer (a personal question has no public reveal).
+async fn timed_out_practice(
+    ctx: &serenity::Context,
+    press: &ComponentInteraction,
+    post: &crate::store::Post,
+    question: &crate::bank::Question,
+    on_private_message: bool,
+) -> Result<(), Error> {
+    let content = format!(
+        "⌛ This practice question timed out {} (answers count within {} minutes of dealing it), so this one is not scored. The answer:",
+        timestamp(post.closes_at, 'R'),
+        crate::quiz::PERSONAL_WINDOW.num_minutes()
+    );
+    let message = CreateInteractionResponseMessage::new()
+        .content(content)
+        .embed(explanation_embed(question, false))
+        .components(vec![next_question_row(&post.exam, post.practice_domain)])
+        .allowed_mentions(no_pings());
+    let response = if on_private_message {
+        CreateInteractionResponse::UpdateMessage(message)
+    } else {
+        CreateInteractionResponse::Message(message.ephemeral(true))
+    };
+    press.create_response(&ctx.http, response).await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -312,8 +345,20 @@ async fn answer(
     };
     let outcome = match data.engine.answer(request).await {
         Ok(outcome) => outcome,
-        Err(QuizError::Rejected(Rejection::Closed { closed_at })) => {
-            return Err(closed_error(closed_at))
+        Err(QuizError::Rejected(Rejection::Closed { .. })) => {
+            let post = data
+                .engine
+                .store
+                .post(guild, post_id)
+                .await?
+                .ok_or(QuizError::Rejected(Rejection::UnknownPost))?;
+            let question = data.engine.bank.question(&post.question_id).cloned();
+            return match (post.mode, question) {
+                (PostMode::Personal, Some(question)) => {
+                    timed_out_practice(ctx, press, &post, &question, on_private_message).await
+                }
+                _ => Err(closed_error(&post)),
+            };
         }
         Err(error) => return Err(error.into()),
     };

@@ -81,6 +81,36 @@ async fn next_question_keeps_the_domain_the_member_asked_for() {
 }
 
 #[tokio::test]
+async fn a_practice_question_answered_too_late_shows_the_answer_unscored() {
+    let bot = TestBot::start().await;
+    let interaction = bot
+        .fake
+        .slash(GUILD, STUDY, PLAYER, "quiz", json!({"exam": "mla-c01"}))
+        .await;
+    bot.reply(&interaction).await;
+    let question = bot.fake.original(&interaction).unwrap();
+    bot.manual_clock()
+        .set(start_time() + chrono::Duration::minutes(31));
+    let late = bot.answer(PLAYER, &question, true).await;
+    assert_eq!(late["type"], 7, "it replaces the private question: {late}");
+    let shown = text(&late["data"]);
+    assert!(
+        shown.contains("timed out") && shown.contains("not scored"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Answer:") && shown.contains("Why"),
+        "{shown}"
+    );
+    assert!(custom_ids(&late["data"])
+        .iter()
+        .any(|id| id.starts_with("next:mla-c01")));
+    let stats = bot.slash(PLAYER, "stats", json!({})).await;
+    assert!(!text(&stats).contains("**1** answered"), "{}", text(&stats));
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn someone_elses_personal_question_cannot_be_answered() {
     let bot = TestBot::start().await;
     let interaction = bot
