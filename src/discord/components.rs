@@ -176,7 +176,6 @@ async fn handle(
                 exam_code: code,
                 exam_id: exam.as_deref(),
                 period,
-                page,
                 viewer: user,
                 standing: &standing,
             };

@@ -56,7 +56,10 @@ pub struct BoardRow {
     pub points: u32,
     pub answered: u32,
     pub correct: u32,
+    /// As stored: the engine zeroes it when a later scheduled question closed unanswered.
     pub current_streak: u32,
+    /// Guild-local day of the member's last scheduled answer.
+    pub streak_day: Option<i32>,
 }
 
 /// A leaderboard page: the top rows, the caller's own row (even when outside the top), and how
@@ -66,6 +69,8 @@ pub struct Standing {
     pub top: Vec<BoardRow>,
     pub caller: Option<BoardRow>,
     pub ranked: u32,
+    /// The page shown (0-based); the engine moves a page past the end back to the last one.
+    pub page: u32,
 }
 
 #[derive(FromRow)]
@@ -77,6 +82,7 @@ struct BoardSql {
     answered: i64,
     correct: i64,
     current_streak: i64,
+    streak_day: Option<i64>,
     ranked: i64,
 }
 
@@ -143,7 +149,7 @@ impl Store {
                 FROM totals
              )
              SELECT r.rank, r.user_id, COALESCE(m.display_name, '') AS display_name, r.points, r.answered,
-                    r.correct, COALESCE(m.current_streak, 0) AS current_streak, r.ranked
+                    r.correct, COALESCE(m.current_streak, 0) AS current_streak, m.streak_day, r.ranked
              FROM ranked r
              LEFT JOIN members m ON m.guild_id = ?1 AND m.user_id = r.user_id
              WHERE (r.rank > ?5 AND r.rank <= ?5 + ?4) OR r.user_id = ?6
@@ -163,6 +169,7 @@ impl Store {
             top: Vec::new(),
             caller: None,
             ranked,
+            page: offset / top.max(1),
         };
         for row in rows {
             let entry = BoardRow {
@@ -173,6 +180,7 @@ impl Store {
                 answered: row.answered as u32,
                 correct: row.correct as u32,
                 current_streak: row.current_streak as u32,
+                streak_day: row.streak_day.map(|day| day as i32),
             };
             if entry.user_id == caller {
                 standing.caller = Some(entry.clone());

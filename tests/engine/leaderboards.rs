@@ -133,6 +133,57 @@ async fn the_caller_sees_their_rank_outside_the_top_ten_and_pages_work() {
         page_two.top.iter().map(|r| r.rank).collect::<Vec<_>>(),
         [11, 12, 13, 14, 15]
     );
+    assert_eq!(page_two.page, 1);
+    // A page past the end (an old button after the board shrank) shows the last page.
+    let past_the_end = t
+        .engine
+        .leaderboard(GUILD, Some(EXAM), Period::All, 99, 4)
+        .await
+        .unwrap();
+    assert_eq!(past_the_end.page, 1);
+    assert_eq!(past_the_end.top.len(), 5);
+    assert_eq!(past_the_end.ranked, 15);
+}
+
+#[tokio::test]
+async fn the_board_shows_a_streak_broken_since_the_members_last_answer_as_zero() {
+    let t = TestEngine::new().await;
+    let streak_of = |board: &certsprint::store::Standing, user: u64| {
+        board
+            .top
+            .iter()
+            .find(|row| row.user_id == user)
+            .map(|row| row.current_streak)
+    };
+    for _ in 0..2 {
+        let post = t.post(GUILD, true).await;
+        t.answer(&post, 1, true).await.unwrap();
+        t.answer(&post, 2, true).await.unwrap();
+        t.advance(Duration::days(1));
+    }
+    let board = t
+        .engine
+        .leaderboard(GUILD, None, Period::All, 1, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (streak_of(&board, 1), streak_of(&board, 2)),
+        (Some(2), Some(2))
+    );
+    // Member 2 answers the next one; member 1 lets it close.
+    let post = t.post(GUILD, true).await;
+    t.answer(&post, 2, true).await.unwrap();
+    t.advance(Duration::hours(12));
+    t.engine.close_post(GUILD, post.post_id).await.unwrap();
+    let board = t
+        .engine
+        .leaderboard(GUILD, None, Period::All, 1, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (streak_of(&board, 1), streak_of(&board, 2)),
+        (Some(0), Some(3))
+    );
 }
 
 #[tokio::test]

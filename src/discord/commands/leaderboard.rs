@@ -44,7 +44,6 @@ pub async fn leaderboard(
         exam_code: code,
         exam_id,
         period,
-        page: 0,
         viewer: user,
         standing: &standing,
     };

@@ -13,7 +13,6 @@ pub struct BoardView<'a> {
     pub exam_code: Option<&'a str>,
     pub exam_id: Option<&'a str>,
     pub period: Period,
-    pub page: u32,
     pub viewer: u64,
     pub standing: &'a Standing,
 }
@@ -66,7 +65,7 @@ pub fn board_embed(view: &BoardView<'_>) -> CreateEmbed {
     let pages = pages(view.standing);
     embed.footer(CreateEmbedFooter::new(format!(
         "Page {} of {pages} · {} ranked",
-        view.page + 1,
+        view.standing.page + 1,
         view.standing.ranked
     )))
 }
@@ -77,6 +76,7 @@ fn pages(standing: &Standing) -> u32 {
 
 pub fn board_components(view: &BoardView<'_>) -> Vec<CreateActionRow> {
     let pages = pages(view.standing);
+    let page = view.standing.page;
     let exam = view.exam_id.map(str::to_string);
     let button = |label: &str, page: u32, disabled: bool| {
         CreateButton::new(
@@ -93,7 +93,7 @@ pub fn board_components(view: &BoardView<'_>) -> Vec<CreateActionRow> {
         .disabled(disabled)
     };
     vec![CreateActionRow::Buttons(vec![
-        button("◀ Previous", view.page.saturating_sub(1), view.page == 0),
-        button("Next ▶", view.page + 1, view.page + 1 >= pages),
+        button("◀ Previous", page.saturating_sub(1), page == 0),
+        button("Next ▶", page + 1, page + 1 >= pages),
     ])]
 }
