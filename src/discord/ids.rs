@@ -121,6 +121,18 @@ pub enum LobbyStep {
 }
 
 impl Action {
+    /// The channel or personal post a question control answers, if it is one.
+    pub fn post(&self) -> Option<i64> {
+        match self {
+            Action::Answer { post, .. }
+            | Action::Select { post }
+            | Action::OpenPicker { post }
+            | Action::Pick { post, .. }
+            | Action::Restart { post } => Some(*post),
+            _ => None,
+        }
+    }
+
     pub fn encode(&self) -> String {
         let id = match self {
             Action::Answer { post, letters } => format!("ans:{post}:{letters}"),

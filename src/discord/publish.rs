@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ChannelId, CreateAllowedMentions, CreateMessage, EditMessage, Http, MessageId, Nonce, RoleId,
-    StatusCode, UserId,
+    ChannelId, CreateAllowedMentions, CreateMessage, EditMessage, GetMessages, Http, MessageId,
+    Nonce, RoleId, StatusCode, UserId,
 };
 
 use super::commands::no_pings;
+use super::ids::Action;
 use super::render::question::{answer_components, question_embed, reveal_embed};
 use super::text::{escape, truncate};
 use crate::bank::{Bank, Question};
@@ -72,6 +73,27 @@ impl Publisher for DiscordPublisher {
         Ok(sent.id.get())
     }
 
+    async fn find_sent(&self, post: &Post) -> Result<Option<u64>, PublishError> {
+        let Some(channel) = post.channel_id.map(ChannelId::new) else {
+            return Ok(None);
+        };
+        let recent = retrying(|| channel.messages(&self.http, GetMessages::new().limit(50)))
+            .await
+            .map_err(classify)?;
+        // Only the bot's messages carry components, and a question's controls name its post.
+        let sent = recent.iter().find(|message| {
+            message.components.iter().any(|row| {
+                row.components.iter().any(|component| {
+                    custom_id_of(component)
+                        .and_then(Action::decode)
+                        .and_then(|action| action.post())
+                        == Some(post.post_id)
+                })
+            })
+        });
+        Ok(sent.map(|message| message.id.get()))
+    }
+
     async fn reveal(&self, reveal: Reveal) -> Result<(), PublishError> {
         let (Some(channel), Some(message)) = (reveal.post.channel_id, reveal.post.message_id)
         else {
@@ -126,6 +148,17 @@ fn is_transient(error: &serenity::Error) -> bool {
         Some(status) => status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
         // No status: the connection failed; worth another try.
         None => matches!(error, serenity::Error::Http(_)),
+    }
+}
+
+fn custom_id_of(component: &serenity::ActionRowComponent) -> Option<&str> {
+    match component {
+        serenity::ActionRowComponent::Button(button) => match &button.data {
+            serenity::ButtonKind::NonLink { custom_id, .. } => Some(custom_id),
+            _ => None,
+        },
+        serenity::ActionRowComponent::SelectMenu(menu) => menu.custom_id.as_deref(),
+        _ => None,
     }
 }
 

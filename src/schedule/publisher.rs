@@ -29,6 +29,14 @@ pub trait Publisher: Send + Sync + 'static {
         mention_role: Option<Snowflake>,
     ) -> impl Future<Output = Result<Snowflake, PublishError>> + Send;
 
+    /// The message already sent for a claimed channel post, if the channel's recent messages
+    /// hold one (a send that went out just before the bot stopped). `Ok(None)` when none is
+    /// found; an error when the channel could not be read.
+    fn find_sent(
+        &self,
+        post: &Post,
+    ) -> impl Future<Output = Result<Option<Snowflake>, PublishError>> + Send;
+
     /// Edits a closed channel question to show the key, explanation and results. `Refused`:
     /// the message or channel is gone, so trying again cannot help.
     fn reveal(&self, reveal: Reveal) -> impl Future<Output = Result<(), PublishError>> + Send;

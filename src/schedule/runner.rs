@@ -1,9 +1,10 @@
 //! The scheduler: posts each schedule's occurrences exactly once.
 //!
 //! An occurrence is claimed in the database (unique per schedule and occurrence time) before its
-//! message is sent, and the message id is stored after. After a restart, a claimed but unsent
-//! occurrence is sent again if still inside the grace period (the publisher's nonce makes a
-//! resend of a message that did go out harmless) or recorded as missed. Occurrences that fell
+//! message is sent, and the message id is stored after. After a restart, a claimed occurrence
+//! with no stored message is first looked for in the channel (the send may have gone out just
+//! before the stop; Discord's nonce only guards a few minutes), then sent again if still inside
+//! the grace period, or recorded as missed. Occurrences that fell
 //! while the bot was down are posted late within the grace period, else recorded as missed; no
 //! more than a day back is owed. A channel that is gone or forbidden pauses its schedule and the
 //! admins are told once; a temporary failure is retried on the next pass.
@@ -91,6 +92,9 @@ impl<P: Publisher> Scheduler<P> {
                 .iter()
                 .find(|s| Some(s.schedule_id) == post.schedule_id);
             let occurrence = post.occurrence_at.unwrap_or(post.opens_at);
+            if self.adopt_sent(&post, &mut pass).await? {
+                continue;
+            }
             match schedule {
                 Some(schedule) if !schedule.paused && now - occurrence <= self.grace => {
                     self.send(schedule, post, &mut pass).await?;
@@ -163,6 +167,33 @@ impl<P: Publisher> Scheduler<P> {
             self.posted.notify_one();
         }
         Ok(pass)
+    }
+
+    /// Records the message of a claimed post that did go out before a stop; true if found.
+    /// A channel that cannot be read counts as not found (the post is then sent or missed).
+    async fn adopt_sent(&self, post: &Post, pass: &mut Pass) -> anyhow::Result<bool> {
+        let message = match self.publisher.find_sent(post).await {
+            Ok(Some(message)) => message,
+            Ok(None) => return Ok(false),
+            Err(error) => {
+                tracing::debug!(post = post.post_id, %error, "could not look for an earlier send");
+                return Ok(false);
+            }
+        };
+        tracing::info!(
+            post = post.post_id,
+            message,
+            "found the message sent before the stop"
+        );
+        self.engine
+            .mark_posted(post.guild_id, post.post_id, message)
+            .await?;
+        pass.posted.push(Post {
+            message_id: Some(message),
+            state: crate::store::PostState::Open,
+            ..post.clone()
+        });
+        Ok(true)
     }
 
     /// Claims and sends one occurrence; false when the schedule stopped (paused).

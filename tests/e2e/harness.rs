@@ -125,12 +125,25 @@ impl TestBot {
     /// Kills the bot without a graceful shutdown (as a crash would), then starts a new one on
     /// the same database.
     pub async fn kill_and_restart(&mut self) {
+        self.kill_and_restart_with(|_| async {}).await;
+    }
+
+    /// Kills the bot, lets `tamper` change the database as a crash at a chosen moment would
+    /// have left it, then starts a new bot on it.
+    pub async fn kill_and_restart_with<F, Fut>(&mut self, tamper: F)
+    where
+        F: FnOnce(sqlx::SqlitePool) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
         if let Some(task) = self.task.take() {
             task.abort();
             let _ = task.await;
         }
         self.fake.revoke_token(&self.token()).await;
         self.engine.store.close().await;
+        let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+        tamper(pool.clone()).await;
+        pool.close().await;
         self.engine = engine(&self.url, self.clock.clone()).await;
         self.launch().await;
     }

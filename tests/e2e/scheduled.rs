@@ -185,3 +185,51 @@ async fn a_reveal_that_discord_refuses_for_now_is_made_on_a_later_try() {
         .expect("revealed on the second try");
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_post_sent_just_before_a_crash_is_found_in_the_channel_not_sent_again() {
+    let mut bot = TestBot::start().await;
+    bot.slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "aip-c01", "time": "09:00", "timezone": "UTC"})).await;
+    bot.manual_clock().set(start_time() + Duration::hours(1));
+    let posted = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |_| true)
+        .await
+        .expect("posted at 09:00");
+    let (post_id, _) = bot.key_of(&posted).await;
+    // The crash came between Discord's reply and storing the message id, and the restart
+    // twenty minutes later: Discord no longer remembers the nonce.
+    bot.manual_clock()
+        .set(start_time() + Duration::hours(1) + Duration::minutes(20));
+    bot.fake.forget_nonces();
+    bot.kill_and_restart_with(|pool| async move {
+        let changed =
+            sqlx::query("UPDATE posts SET state = 'claimed', message_id = NULL WHERE post_id = ?")
+                .bind(post_id)
+                .execute(&pool)
+                .await
+                .unwrap()
+                .rows_affected();
+        assert_eq!(changed, 1);
+    })
+    .await;
+    let mut stored = None;
+    for _ in 0..200 {
+        stored = bot.engine.store.post(GUILD, post_id).await.unwrap();
+        if stored.as_ref().is_some_and(|p| p.message_id.is_some()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        stored.unwrap().message_id,
+        Some(message_id(&posted)),
+        "the message already in the channel is adopted"
+    );
+    assert_eq!(
+        bot.fake.channel_messages(STUDY).len(),
+        1,
+        "nothing sent twice"
+    );
+    bot.stop().await;
+}

@@ -30,6 +30,8 @@ pub struct Recorder {
     pub refuse_reveals: Mutex<bool>,
     /// Every reveal attempt, failed or not (post ids).
     pub reveal_attempts: Mutex<Vec<i64>>,
+    /// Messages that went out before the bot stopped, by post id (what find_sent finds).
+    pub already_in_channel: Mutex<HashMap<i64, Snowflake>>,
 }
 
 impl Publisher for Recorder {
@@ -55,6 +57,15 @@ impl Publisher for Recorder {
         }
         self.published.lock().unwrap().push(post.clone());
         Ok(5_000 + post.post_id as u64)
+    }
+
+    async fn find_sent(&self, post: &Post) -> Result<Option<Snowflake>, PublishError> {
+        Ok(self
+            .already_in_channel
+            .lock()
+            .unwrap()
+            .get(&post.post_id)
+            .copied())
     }
 
     async fn reveal(&self, reveal: Reveal) -> Result<(), PublishError> {
@@ -513,4 +524,64 @@ async fn a_deleted_message_is_not_revealed_again_and_flaky_ones_are_given_up_in_
 fn reveal_pauses_grow_and_stop_growing() {
     let pauses: Vec<i64> = (0..9).map(|n| reveal_pause(n).num_seconds()).collect();
     assert_eq!(pauses, [30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+}
+
+#[tokio::test]
+async fn a_claimed_occurrence_that_did_go_out_is_adopted_not_sent_twice() {
+    let mut t = TestEngine::new().await;
+    t.clock.set(at(8, 0));
+    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    t.clock.set(at(9, 0));
+    let claim = |engine: &certsprint::quiz::Engine, at: DateTime<Utc>| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .claim_channel_post(
+                    GUILD,
+                    CHANNEL,
+                    EXAM,
+                    Some((schedule_id, at)),
+                    Duration::hours(12),
+                )
+                .await
+        }
+    };
+    // Sent, then the bot died before storing the message id.
+    let (claimed, _) = claim(&t.engine, at(9, 0)).await.unwrap();
+    t.restart().await;
+    // Twenty minutes on: past Discord's nonce memory, inside the grace period.
+    t.clock.set(at(9, 20));
+    let recorder = Arc::new(Recorder::default());
+    recorder
+        .already_in_channel
+        .lock()
+        .unwrap()
+        .insert(claimed.post_id, 777);
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!(recorder.published_count(), 0, "not sent a second time");
+    assert_eq!(pass.posted.len(), 1);
+    let stored = t
+        .store()
+        .post(GUILD, claimed.post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.message_id, stored.state),
+        (Some(777), PostState::Open)
+    );
+    // Found only after the grace period: adopted too (so it closes and reveals), not missed.
+    t.clock.set(at(9, 0) + Duration::days(1));
+    let (late, _) = claim(&t.engine, at(9, 0) + Duration::days(1))
+        .await
+        .unwrap();
+    t.clock.set(at(11, 0) + Duration::days(1));
+    recorder
+        .already_in_channel
+        .lock()
+        .unwrap()
+        .insert(late.post_id, 778);
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!((pass.posted.len(), pass.missed), (1, 0));
+    assert_eq!(recorder.published_count(), 0);
 }

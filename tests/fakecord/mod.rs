@@ -522,6 +522,12 @@ impl FakeDiscord {
         Some(delay.hold)
     }
 
+    /// Discord checks an enforced nonce only against "the past few minutes": this forgets
+    /// every nonce seen so far, as the passing of those minutes would.
+    pub fn forget_nonces(&self) {
+        self.state.lock().unwrap().nonces.clear();
+    }
+
     pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, times: usize) {
         self.state.lock().unwrap().faults.push(Fault {
             method: method.to_string(),

@@ -185,6 +185,17 @@ fn route(
             Some(message) => (200, Some(message)),
             None => error(404, 10008, "Unknown Message"),
         },
+        ("GET", ["channels", channel, "messages"]) => {
+            // Newest first, as Discord lists them (the default limit of 50).
+            let channel: u64 = channel.parse().unwrap_or(0);
+            if fake.state.lock().unwrap().deleted.contains(&channel) {
+                return error(404, 10003, "Unknown Channel");
+            }
+            let mut messages = fake.channel_messages(channel);
+            messages.reverse();
+            messages.truncate(50);
+            (200, Some(Value::Array(messages)))
+        }
         ("GET", ["channels", channel]) => {
             let channel: u64 = channel.parse().unwrap_or(0);
             let state = fake.state.lock().unwrap();
