@@ -15,7 +15,7 @@ use rand::Rng;
 use super::grading::{check_shape, is_correct};
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{Exam, Kind, Question, Response};
-use crate::store::{MockRow, Snowflake};
+use crate::store::{MockRow, Snowflake, WriteTx};
 
 /// The raw share of the items assumed to sit at the passing scaled score. AWS does not publish
 /// its mapping (it varies by exam form); 70% is a common rule of thumb, stated in every report.
@@ -174,6 +174,21 @@ pub fn scaled_score(correct: u32, total: u32, passing_score: u32) -> u32 {
     scaled.round().clamp(100.0, 1000.0) as u32
 }
 
+/// The attempt, if it is `user`'s and not yet submitted.
+fn owned_unfinished(row: Option<MockRow>, user: Snowflake) -> QuizResult<MockRow> {
+    let row = row.ok_or(Rejection::NoSuchMock)?;
+    if row.user_id != user {
+        return Err(Rejection::NotYours.into());
+    }
+    if row.submitted_at.is_some() {
+        return Err(Rejection::MockFinished {
+            attempt_id: row.attempt_id,
+        }
+        .into());
+    }
+    Ok(row)
+}
+
 fn response_of(text: &str) -> Option<Response> {
     (!text.is_empty()).then(|| Response(text.bytes().map(|b| b - b'A').collect()))
 }
@@ -224,21 +239,33 @@ impl Engine {
         user: Snowflake,
         attempt_id: i64,
     ) -> QuizResult<MockExam> {
-        let row = self
-            .store
-            .mock(guild, attempt_id)
-            .await?
-            .ok_or(Rejection::NoSuchMock)?;
-        if row.user_id != user {
-            return Err(Rejection::NotYours.into());
-        }
-        if row.submitted_at.is_some() {
-            return Err(Rejection::MockFinished { attempt_id }.into());
-        }
+        let row = owned_unfinished(self.store.mock(guild, attempt_id).await?, user)?;
         if self.now() >= row.ends_at {
             self.finish(row, true).await?;
             return Err(Rejection::MockFinished { attempt_id }.into());
         }
+        self.with_items(row)
+    }
+
+    /// As `running_mock`, but read in a writer transaction that the caller writes and commits,
+    /// so a change made from this read cannot undo a press that landed in between.
+    async fn running_mock_tx(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        attempt_id: i64,
+    ) -> QuizResult<(WriteTx, MockExam)> {
+        let mut tx = self.store.begin().await?;
+        let row = owned_unfinished(tx.mock(guild, attempt_id).await?, user)?;
+        if self.now() >= row.ends_at {
+            self.finish_in(&mut tx, row, true).await?;
+            tx.commit().await?;
+            return Err(Rejection::MockFinished { attempt_id }.into());
+        }
+        Ok((tx, self.with_items(row)?))
+    }
+
+    fn with_items(&self, row: MockRow) -> QuizResult<MockExam> {
         let items = row
             .question_ids
             .iter()
@@ -250,6 +277,21 @@ impl Engine {
         Ok(MockExam { row, items })
     }
 
+    /// Applies `change` to the running attempt and saves it, all in one writer transaction.
+    async fn change_mock(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        attempt_id: i64,
+        change: impl FnOnce(&mut MockExam) -> QuizResult<()>,
+    ) -> QuizResult<MockExam> {
+        let (mut tx, mut mock) = self.running_mock_tx(guild, user, attempt_id).await?;
+        change(&mut mock)?;
+        tx.save_mock_progress(&mock.row).await?;
+        tx.commit().await?;
+        Ok(mock)
+    }
+
     /// Records an answer for item `index` (changing it is allowed until submission) and moves on.
     pub async fn mock_answer(
         &self,
@@ -259,17 +301,18 @@ impl Engine {
         index: usize,
         response: Response,
     ) -> QuizResult<MockExam> {
-        let mut mock = self.running_mock(guild, user, attempt_id).await?;
-        let question = mock.items.get(index).ok_or(Rejection::NoSuchMock)?;
-        check_shape(question, &response).map_err(Rejection::InvalidResponse)?;
-        let mut response = response;
-        if question.kind == Kind::Multiple {
-            response.0.sort_unstable();
-        }
-        mock.row.responses[index] = response.letters();
-        mock.row.position = (index + 1).min(mock.items.len() - 1);
-        self.store.save_mock_progress(&mock.row).await?;
-        Ok(mock)
+        self.change_mock(guild, user, attempt_id, |mock| {
+            let question = mock.items.get(index).ok_or(Rejection::NoSuchMock)?;
+            check_shape(question, &response).map_err(Rejection::InvalidResponse)?;
+            let mut response = response;
+            if question.kind == Kind::Multiple {
+                response.0.sort_unstable();
+            }
+            mock.row.responses[index] = response.letters();
+            mock.row.position = (index + 1).min(mock.items.len() - 1);
+            Ok(())
+        })
+        .await
     }
 
     pub async fn mock_move(
@@ -279,10 +322,11 @@ impl Engine {
         attempt_id: i64,
         position: usize,
     ) -> QuizResult<MockExam> {
-        let mut mock = self.running_mock(guild, user, attempt_id).await?;
-        mock.row.position = position.min(mock.items.len() - 1);
-        self.store.save_mock_progress(&mock.row).await?;
-        Ok(mock)
+        self.change_mock(guild, user, attempt_id, |mock| {
+            mock.row.position = position.min(mock.items.len() - 1);
+            Ok(())
+        })
+        .await
     }
 
     pub async fn mock_toggle_flag(
@@ -292,12 +336,13 @@ impl Engine {
         attempt_id: i64,
         index: usize,
     ) -> QuizResult<MockExam> {
-        let mut mock = self.running_mock(guild, user, attempt_id).await?;
-        if let Some(flag) = mock.row.flagged.get_mut(index) {
-            *flag = !*flag;
-        }
-        self.store.save_mock_progress(&mock.row).await?;
-        Ok(mock)
+        self.change_mock(guild, user, attempt_id, |mock| {
+            if let Some(flag) = mock.row.flagged.get_mut(index) {
+                *flag = !*flag;
+            }
+            Ok(())
+        })
+        .await
     }
 
     pub async fn mock_submit(
@@ -306,8 +351,11 @@ impl Engine {
         user: Snowflake,
         attempt_id: i64,
     ) -> QuizResult<MockReport> {
-        let mock = self.running_mock(guild, user, attempt_id).await?;
-        self.finish(mock.row, false).await
+        // Graded in the same transaction as the read, so an answer pressed just before counts.
+        let (mut tx, mock) = self.running_mock_tx(guild, user, attempt_id).await?;
+        let report = self.finish_in(&mut tx, mock.row, false).await?;
+        tx.commit().await?;
+        Ok(report)
     }
 
     /// The report of a finished attempt.
@@ -344,18 +392,31 @@ impl Engine {
     }
 
     async fn finish(&self, row: MockRow, timed_out: bool) -> QuizResult<MockReport> {
+        let mut tx = self.store.begin().await?;
+        // Grade what is stored now: a press may have landed since `row` was read.
+        let row = tx.mock(row.guild_id, row.attempt_id).await?.unwrap_or(row);
+        let report = self.finish_in(&mut tx, row, timed_out).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn finish_in(
+        &self,
+        tx: &mut WriteTx,
+        row: MockRow,
+        timed_out: bool,
+    ) -> QuizResult<MockReport> {
         let submitted_at = if timed_out { row.ends_at } else { self.now() };
         let report = self.report(&row, submitted_at, timed_out)?;
-        self.store
-            .finish_mock(
-                row.guild_id,
-                row.attempt_id,
-                submitted_at,
-                report.correct,
-                report.scaled,
-                report.passed,
-            )
-            .await?;
+        tx.finish_mock(
+            row.guild_id,
+            row.attempt_id,
+            submitted_at,
+            report.correct,
+            report.scaled,
+            report.passed,
+        )
+        .await?;
         Ok(report)
     }
 

@@ -2,9 +2,9 @@
 //! continues where it was.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
+use sqlx::{Executor, FromRow, Sqlite};
 
-use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,14 +114,7 @@ impl Store {
     }
 
     pub async fn mock(&self, guild: Snowflake, attempt_id: i64) -> StoreResult<Option<MockRow>> {
-        let row: Option<MockSql> = sqlx::query_as(&format!(
-            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND attempt_id = ?"
-        ))
-        .bind(id_to_sql(guild))
-        .bind(attempt_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(MockRow::from))
+        select_mock(&self.reader, guild, attempt_id).await
     }
 
     /// The member's unfinished attempt, if any.
@@ -138,49 +131,6 @@ impl Store {
         .fetch_optional(&self.reader)
         .await?;
         Ok(row.map(MockRow::from))
-    }
-
-    /// Saves progress (responses, flags, position) of an unfinished attempt.
-    pub async fn save_mock_progress(&self, attempt: &MockRow) -> StoreResult<bool> {
-        let flagged: String = attempt
-            .flagged
-            .iter()
-            .map(|&f| if f { '1' } else { '0' })
-            .collect();
-        let done = sqlx::query("UPDATE mock_attempts SET responses = ?, flagged = ?, position = ? WHERE attempt_id = ? AND guild_id = ? AND submitted_at IS NULL")
-            .bind(attempt.responses.join("|"))
-            .bind(flagged)
-            .bind(attempt.position as i64)
-            .bind(attempt.attempt_id)
-            .bind(id_to_sql(attempt.guild_id))
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Records the result; false if it was already submitted.
-    pub async fn finish_mock(
-        &self,
-        guild: Snowflake,
-        attempt_id: i64,
-        submitted_at: DateTime<Utc>,
-        raw_correct: u32,
-        scaled: u32,
-        passed: bool,
-    ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE mock_attempts SET submitted_at = ?, raw_correct = ?, scaled_score = ?, passed = ?
-             WHERE guild_id = ? AND attempt_id = ? AND submitted_at IS NULL",
-        )
-        .bind(to_millis(submitted_at))
-        .bind(i64::from(raw_correct))
-        .bind(i64::from(scaled))
-        .bind(passed)
-        .bind(id_to_sql(guild))
-        .bind(attempt_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// The member's finished attempts, newest first.
@@ -212,4 +162,74 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(MockRow::from).collect())
     }
+}
+
+/// Changes to an attempt read it and write it back in one `WriteTx`, so two presses at once
+/// apply one after the other instead of the later one overwriting the earlier.
+impl WriteTx {
+    pub async fn mock(
+        &mut self,
+        guild: Snowflake,
+        attempt_id: i64,
+    ) -> StoreResult<Option<MockRow>> {
+        select_mock(&mut *self.tx, guild, attempt_id).await
+    }
+
+    /// Saves progress (responses, flags, position) of an unfinished attempt.
+    pub async fn save_mock_progress(&mut self, attempt: &MockRow) -> StoreResult<bool> {
+        let flagged: String = attempt
+            .flagged
+            .iter()
+            .map(|&f| if f { '1' } else { '0' })
+            .collect();
+        let done = sqlx::query("UPDATE mock_attempts SET responses = ?, flagged = ?, position = ? WHERE attempt_id = ? AND guild_id = ? AND submitted_at IS NULL")
+            .bind(attempt.responses.join("|"))
+            .bind(flagged)
+            .bind(attempt.position as i64)
+            .bind(attempt.attempt_id)
+            .bind(id_to_sql(attempt.guild_id))
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the result; false if it was already submitted.
+    pub async fn finish_mock(
+        &mut self,
+        guild: Snowflake,
+        attempt_id: i64,
+        submitted_at: DateTime<Utc>,
+        raw_correct: u32,
+        scaled: u32,
+        passed: bool,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE mock_attempts SET submitted_at = ?, raw_correct = ?, scaled_score = ?, passed = ?
+             WHERE guild_id = ? AND attempt_id = ? AND submitted_at IS NULL",
+        )
+        .bind(to_millis(submitted_at))
+        .bind(i64::from(raw_correct))
+        .bind(i64::from(scaled))
+        .bind(passed)
+        .bind(id_to_sql(guild))
+        .bind(attempt_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+async fn select_mock<'e>(
+    executor: impl Executor<'e, Database = Sqlite>,
+    guild: Snowflake,
+    attempt_id: i64,
+) -> StoreResult<Option<MockRow>> {
+    let row: Option<MockSql> = sqlx::query_as(&format!(
+        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND attempt_id = ?"
+    ))
+    .bind(id_to_sql(guild))
+    .bind(attempt_id)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(MockRow::from))
 }

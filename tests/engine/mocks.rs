@@ -212,3 +212,43 @@ async fn expired_attempts_are_submitted_by_the_sweeper() {
         1
     );
 }
+
+#[tokio::test]
+async fn an_answer_pressed_together_with_a_flag_or_a_move_keeps_both() {
+    let t = TestEngine::new().await;
+    let mock = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Full)
+        .await
+        .unwrap();
+    let attempt = mock.row.attempt_id;
+    // Each pair of presses reads and writes the same row; neither may overwrite the other.
+    for (index, item) in mock.items.iter().enumerate() {
+        let key = Response(item.key.0.clone());
+        let answer = t.engine.mock_answer(GUILD, 1, attempt, index, key);
+        if index % 2 == 0 {
+            let flag = t.engine.mock_toggle_flag(GUILD, 1, attempt, index);
+            let (answered, flagged) = tokio::join!(answer, flag);
+            answered.unwrap();
+            flagged.unwrap();
+        } else {
+            let back = t.engine.mock_move(GUILD, 1, attempt, 0);
+            let (answered, moved) = tokio::join!(answer, back);
+            answered.unwrap();
+            moved.unwrap();
+        }
+    }
+    let stored = t.engine.running_mock(GUILD, 1, attempt).await.unwrap();
+    for (index, item) in mock.items.iter().enumerate() {
+        assert_eq!(
+            stored.row.responses[index],
+            item.key.letters(),
+            "answer {index} kept"
+        );
+        assert_eq!(
+            stored.row.flagged[index],
+            index % 2 == 0,
+            "flag {index} kept"
+        );
+    }
+}
