@@ -95,7 +95,7 @@ pub async fn press(
             .await
             .map(|report| View::Report(Box::new(report))),
         Action::MockReview { attempt, index } => {
-            let report = engine.mock_report(guild, attempt).await?;
+            let report = engine.mock_report(guild, user, attempt).await?;
             if report.items.is_empty() {
                 return Err(user_error("This mock exam has no items to review."));
             }
@@ -117,7 +117,7 @@ pub async fn press(
         Ok(view) => view,
         // Time ran out (or it was submitted elsewhere): show the report instead of an error.
         Err(QuizError::Rejected(Rejection::MockFinished { attempt_id })) => {
-            View::Report(Box::new(engine.mock_report(guild, attempt_id).await?))
+            View::Report(Box::new(engine.mock_report(guild, user, attempt_id).await?))
         }
         Err(error) => return Err(error.into()),
     };

@@ -358,18 +358,28 @@ impl Engine {
         Ok(report)
     }
 
-    /// The report of a finished attempt.
-    pub async fn mock_report(&self, guild: Snowflake, attempt_id: i64) -> QuizResult<MockReport> {
+    /// The report of the member's attempt once it is over. It shows every key and explanation,
+    /// so never to another member and never while the attempt runs.
+    pub async fn mock_report(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        attempt_id: i64,
+    ) -> QuizResult<MockReport> {
         let row = self
             .store
             .mock(guild, attempt_id)
             .await?
             .ok_or(Rejection::NoSuchMock)?;
-        self.report(
-            &row,
-            row.submitted_at.unwrap_or_else(|| self.now()),
-            row.submitted_at.is_some_and(|at| at >= row.ends_at),
-        )
+        if row.user_id != user {
+            return Err(Rejection::NotYours.into());
+        }
+        match row.submitted_at {
+            Some(at) => self.report(&row, at, at >= row.ends_at),
+            // Time ran out before the sweeper got to it: it is over, so submit it now.
+            None if self.now() >= row.ends_at => self.finish(row, true).await,
+            None => Err(Rejection::MockNotOver.into()),
+        }
     }
 
     /// Submits every attempt whose time ran out (on start and periodically).

@@ -56,6 +56,8 @@ pub enum Rejection {
     MockInProgress { attempt_id: i64 },
     #[error("That mock exam is over; its report is ready.")]
     MockFinished { attempt_id: i64 },
+    #[error("That mock exam is still running; its report and review open once it is submitted.")]
+    MockNotOver,
     #[error("There is no such mock exam.")]
     NoSuchMock,
     #[error("You are already in a sprint; finish it first.")]

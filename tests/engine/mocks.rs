@@ -113,7 +113,7 @@ async fn answers_flags_and_moves_are_kept_and_the_report_grades_all_or_nothing()
         rejected(t.engine.mock_submit(GUILD, 1, attempt).await),
         Rejection::MockFinished { .. }
     ));
-    let stored = t.engine.mock_report(GUILD, attempt).await.unwrap();
+    let stored = t.engine.mock_report(GUILD, 1, attempt).await.unwrap();
     assert_eq!(
         (stored.correct, stored.scaled),
         (report.correct, report.scaled)
@@ -181,7 +181,7 @@ async fn time_runs_out_on_the_clock_and_a_restart_keeps_progress_and_the_deadlin
         rejected(t.engine.mock_move(GUILD, 1, attempt, 2).await),
         Rejection::MockFinished { .. }
     ));
-    let report = t.engine.mock_report(GUILD, attempt).await.unwrap();
+    let report = t.engine.mock_report(GUILD, 1, attempt).await.unwrap();
     assert!(report.timed_out);
     assert_eq!(report.correct, 1);
     assert_eq!(report.submitted_at, mock.row.ends_at);
@@ -251,4 +251,56 @@ async fn an_answer_pressed_together_with_a_flag_or_a_move_keeps_both() {
             "flag {index} kept"
         );
     }
+}
+
+#[tokio::test]
+async fn a_report_with_the_keys_is_only_for_its_owner_once_the_attempt_is_over() {
+    let t = TestEngine::new().await;
+    let attempt = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap()
+        .row
+        .attempt_id;
+    assert_eq!(
+        rejected(t.engine.mock_report(GUILD, 1, attempt).await),
+        Rejection::MockNotOver,
+        "no keys while it runs, not even for its owner"
+    );
+    t.engine.mock_submit(GUILD, 1, attempt).await.unwrap();
+    assert_eq!(
+        rejected(t.engine.mock_report(GUILD, 2, attempt).await),
+        Rejection::NotYours,
+        "another member may not read it"
+    );
+    assert_eq!(
+        rejected(t.engine.mock_report(OTHER_GUILD, 1, attempt).await),
+        Rejection::NoSuchMock
+    );
+    assert_eq!(
+        t.engine
+            .mock_report(GUILD, 1, attempt)
+            .await
+            .unwrap()
+            .attempt_id,
+        attempt
+    );
+
+    // One whose time ran out is over even before the sweeper submits it.
+    let late = t
+        .engine
+        .start_mock(GUILD, 2, EXAM, MockLength::Quick)
+        .await
+        .unwrap()
+        .row
+        .attempt_id;
+    t.advance(Duration::minutes(16));
+    assert!(
+        t.engine
+            .mock_report(GUILD, 2, late)
+            .await
+            .unwrap()
+            .timed_out
+    );
 }
