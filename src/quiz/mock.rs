@@ -71,6 +71,13 @@ impl MockExam {
     }
 }
 
+/// The answer to /mock resume.
+#[derive(Debug)]
+pub enum Resumed {
+    Running(Box<MockExam>),
+    TimedOut(Box<MockReport>),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainResult {
     pub number: u8,
@@ -379,6 +386,24 @@ impl Engine {
             // Time ran out before the sweeper got to it: it is over, so submit it now.
             None if self.now() >= row.ends_at => self.finish(row, true).await,
             None => Err(Rejection::MockNotOver.into()),
+        }
+    }
+
+    /// What /mock resume shows: the running attempt, or else the report of the member's latest
+    /// attempt if the clock ended it (nothing showed that report when time ran out).
+    pub async fn resume_mock(&self, guild: Snowflake, user: Snowflake) -> QuizResult<Resumed> {
+        self.finish_if_expired(guild, user).await?;
+        if let Some(open) = self.store.open_mock(guild, user).await? {
+            let mock = self.running_mock(guild, user, open.attempt_id).await?;
+            return Ok(Resumed::Running(Box::new(mock)));
+        }
+        let latest = self.store.finished_mocks(guild, user, 1).await?;
+        match latest.first() {
+            Some(row) if row.submitted_at.is_some_and(|at| at >= row.ends_at) => {
+                let report = self.mock_report(guild, user, row.attempt_id).await?;
+                Ok(Resumed::TimedOut(Box::new(report)))
+            }
+            _ => Err(Rejection::NoSuchMock.into()),
         }
     }
 

@@ -25,7 +25,7 @@ use crate::random::RandomSource;
 use crate::store::Store;
 
 pub use answering::{AnswerOutcome, AnswerRequest};
-pub use mock::{MockExam, MockLength, MockReport};
+pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;
 pub use standings::PAGE_SIZE;

@@ -312,3 +312,45 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn resuming_a_mock_exam_whose_time_ran_out_shows_its_report() {
+    let bot = TestBot::start().await;
+    let start = bot
+        .slash(
+            PLAYER,
+            "mock start",
+            json!({"exam": "aif-c01", "length": "quick"}),
+        )
+        .await;
+    assert!(
+        text(&start).contains("question 1 of 10"),
+        "{}",
+        text(&start)
+    );
+    // Past the 15 minutes; the timer may or may not have submitted it before /mock resume.
+    bot.manual_clock().advance(chrono::Duration::minutes(16));
+    let resume = bot
+        .fake
+        .slash(GUILD, STUDY, PLAYER, "mock resume", json!({}))
+        .await;
+    let shown = bot.reply(&resume).await;
+    assert!(is_ephemeral(&shown));
+    let words = text(&shown);
+    assert!(words.contains("Approximate scaled score"), "{words}");
+    assert!(words.contains("time ran out"), "{words}");
+    let message = bot.fake.original(&resume).unwrap();
+    let attempt: i64 = custom_ids(&message)
+        .iter()
+        .find_map(|c| c.strip_prefix("mr:")?.split(':').next()?.parse().ok())
+        .expect("a review button");
+    let review = bot
+        .click(PLAYER, message_id(&message), &format!("mr:{attempt}:0"))
+        .await;
+    assert!(
+        text(&review["data"]).contains("Review · question 1 of 10"),
+        "{}",
+        text(&review["data"])
+    );
+    bot.stop().await;
+}

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 
 use certsprint::bank::Response;
-use certsprint::quiz::mock::MockLength;
+use certsprint::quiz::mock::{MockLength, Resumed};
 use certsprint::quiz::{QuizError, Rejection};
 
 use crate::helpers::*;
@@ -302,5 +302,48 @@ async fn a_report_with_the_keys_is_only_for_its_owner_once_the_attempt_is_over()
             .await
             .unwrap()
             .timed_out
+    );
+}
+
+#[tokio::test]
+async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() {
+    let t = TestEngine::new().await;
+    let attempt = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap()
+        .row
+        .attempt_id;
+    let running = |resumed| match resumed {
+        Ok(Resumed::Running(mock)) => mock.row.attempt_id,
+        other => panic!("expected the running attempt, got {other:?}"),
+    };
+    let timed_out = |resumed| match resumed {
+        Ok(Resumed::TimedOut(report)) => {
+            assert!(report.timed_out);
+            report.attempt_id
+        }
+        other => panic!("expected a timed-out report, got {other:?}"),
+    };
+    assert_eq!(running(t.engine.resume_mock(GUILD, 1).await), attempt);
+    t.advance(Duration::minutes(16));
+    // Before the sweeper submits it, and after.
+    assert_eq!(timed_out(t.engine.resume_mock(GUILD, 1).await), attempt);
+    t.engine.finish_expired_mocks().await.unwrap();
+    assert_eq!(timed_out(t.engine.resume_mock(GUILD, 1).await), attempt);
+
+    // A member who submitted has seen the report: nothing to resume.
+    let next = t
+        .engine
+        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .await
+        .unwrap()
+        .row
+        .attempt_id;
+    t.engine.mock_submit(GUILD, 1, next).await.unwrap();
+    assert_eq!(
+        rejected(t.engine.resume_mock(GUILD, 1).await),
+        Rejection::NoSuchMock
     );
 }

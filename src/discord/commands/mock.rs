@@ -1,8 +1,8 @@
 //! /mock: a solo timed mock exam with an AWS-style score report.
 
 use super::{guild_of, no_pings, Context, Error, ExamChoice};
-use crate::discord::render::mock::{item_components, item_embed};
-use crate::quiz::{MockLength, QuizError, Rejection};
+use crate::discord::render::mock::{item_components, item_embed, report_components, report_embed};
+use crate::quiz::{MockLength, Resumed};
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum LengthChoice {
@@ -69,25 +69,23 @@ pub async fn start(
 #[poise::command(slash_command, guild_only)]
 pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
-    let user = ctx.author().id.get();
     let engine = &ctx.data().engine;
-    let open = engine
-        .store
-        .open_mock(guild, user)
-        .await?
-        .ok_or_else(|| QuizError::Rejected(Rejection::NoSuchMock))?;
-    let mock = engine.running_mock(guild, user, open.attempt_id).await?;
-    let code = engine
-        .bank
-        .exam(&mock.row.exam)
-        .map_or(mock.row.exam.clone(), |e| e.code.clone());
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(item_embed(&mock, &code))
-            .components(item_components(&mock, &[]))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    let reply = match engine.resume_mock(guild, ctx.author().id.get()).await? {
+        Resumed::Running(mock) => {
+            let code = engine
+                .bank
+                .exam(&mock.row.exam)
+                .map_or(mock.row.exam.clone(), |e| e.code.clone());
+            poise::CreateReply::default()
+                .embed(item_embed(&mock, &code))
+                .components(item_components(&mock, &[]))
+        }
+        Resumed::TimedOut(report) => poise::CreateReply::default()
+            .content("Time ran out on your mock exam; here is its report.")
+            .embed(report_embed(&report))
+            .components(report_components(&report)),
+    };
+    ctx.send(reply.ephemeral(true).allowed_mentions(no_pings()))
+        .await?;
     Ok(())
 }
