@@ -210,12 +210,17 @@ impl Engine {
         length: MockLength,
     ) -> QuizResult<MockExam> {
         let exam = self.exam(exam_id)?;
-        self.finish_if_expired(guild, user).await?;
-        if let Some(open) = self.store.open_mock(guild, user).await? {
-            return Err(Rejection::MockInProgress {
-                attempt_id: open.attempt_id,
+        // Check and insert in one writer transaction, so two quick starts cannot both find
+        // nothing running.
+        let mut tx = self.store.begin().await?;
+        if let Some(open) = tx.open_mock(guild, user).await? {
+            if self.now() < open.ends_at {
+                return Err(Rejection::MockInProgress {
+                    attempt_id: open.attempt_id,
+                }
+                .into());
             }
-            .into());
+            self.finish_in(&mut tx, open, true).await?;
         }
         let (questions, minutes) = length.size(exam);
         let items = self.random.with(|rng| draw(exam, questions as usize, rng));
@@ -224,8 +229,7 @@ impl Engine {
         }
         let ids: Vec<String> = items.iter().map(|q| q.id.clone()).collect();
         let now = self.now();
-        let row = self
-            .store
+        let row = tx
             .insert_mock(
                 guild,
                 user,
@@ -236,6 +240,7 @@ impl Engine {
                 now + Duration::minutes(i64::from(minutes)),
             )
             .await?;
+        tx.commit().await?;
         Ok(MockExam { row, items })
     }
 

@@ -84,35 +84,6 @@ const MOCK_COLUMNS: &str =
      started_at, ends_at, submitted_at, raw_correct, scaled_score, passed";
 
 impl Store {
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_mock(
-        &self,
-        guild: Snowflake,
-        user: Snowflake,
-        exam: &str,
-        length: &str,
-        question_ids: &[String],
-        started_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-    ) -> StoreResult<MockRow> {
-        let row: MockSql = sqlx::query_as(&format!(
-            "INSERT INTO mock_attempts (guild_id, user_id, exam, length, question_ids, responses, flagged, started_at, ends_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {MOCK_COLUMNS}"
-        ))
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .bind(exam)
-        .bind(length)
-        .bind(question_ids.join(","))
-        .bind(vec![""; question_ids.len()].join("|"))
-        .bind("0".repeat(question_ids.len()))
-        .bind(to_millis(started_at))
-        .bind(to_millis(ends_at))
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(row.into())
-    }
-
     pub async fn mock(&self, guild: Snowflake, attempt_id: i64) -> StoreResult<Option<MockRow>> {
         select_mock(&self.reader, guild, attempt_id).await
     }
@@ -123,14 +94,7 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<MockRow>> {
-        let row: Option<MockSql> = sqlx::query_as(&format!(
-            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NULL ORDER BY attempt_id DESC LIMIT 1"
-        ))
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(MockRow::from))
+        select_open_mock(&self.reader, guild, user).await
     }
 
     /// The member's finished attempts, newest first.
@@ -173,6 +137,43 @@ impl WriteTx {
         attempt_id: i64,
     ) -> StoreResult<Option<MockRow>> {
         select_mock(&mut *self.tx, guild, attempt_id).await
+    }
+
+    pub async fn open_mock(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> StoreResult<Option<MockRow>> {
+        select_open_mock(&mut *self.tx, guild, user).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_mock(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+        length: &str,
+        question_ids: &[String],
+        started_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    ) -> StoreResult<MockRow> {
+        let row: MockSql = sqlx::query_as(&format!(
+            "INSERT INTO mock_attempts (guild_id, user_id, exam, length, question_ids, responses, flagged, started_at, ends_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {MOCK_COLUMNS}"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(exam)
+        .bind(length)
+        .bind(question_ids.join(","))
+        .bind(vec![""; question_ids.len()].join("|"))
+        .bind("0".repeat(question_ids.len()))
+        .bind(to_millis(started_at))
+        .bind(to_millis(ends_at))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(row.into())
     }
 
     /// Saves progress (responses, flags, position) of an unfinished attempt.
@@ -229,6 +230,21 @@ async fn select_mock<'e>(
     ))
     .bind(id_to_sql(guild))
     .bind(attempt_id)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(MockRow::from))
+}
+
+async fn select_open_mock<'e>(
+    executor: impl Executor<'e, Database = Sqlite>,
+    guild: Snowflake,
+    user: Snowflake,
+) -> StoreResult<Option<MockRow>> {
+    let row: Option<MockSql> = sqlx::query_as(&format!(
+        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NULL ORDER BY attempt_id DESC LIMIT 1"
+    ))
+    .bind(id_to_sql(guild))
+    .bind(id_to_sql(user))
     .fetch_optional(executor)
     .await?;
     Ok(row.map(MockRow::from))

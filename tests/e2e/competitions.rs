@@ -354,3 +354,37 @@ async fn resuming_a_mock_exam_whose_time_ran_out_shows_its_report() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn a_second_mock_start_brings_back_the_running_attempt() {
+    let bot = TestBot::start().await;
+    let first = bot
+        .slash(
+            PLAYER,
+            "mock start",
+            json!({"exam": "aif-c01", "length": "quick"}),
+        )
+        .await;
+    let attempt_of = |reply: &serde_json::Value| -> Vec<String> {
+        custom_ids(reply)
+            .into_iter()
+            .filter(|c| c.starts_with("mx:"))
+            .collect()
+    };
+    let again = bot
+        .slash(
+            PLAYER,
+            "mock start",
+            json!({"exam": "aif-c01", "length": "half"}),
+        )
+        .await;
+    let shown = text(&again);
+    assert!(is_ephemeral(&again));
+    assert!(
+        shown.contains("already have a mock exam running") && shown.contains("question 1 of 10"),
+        "{shown}"
+    );
+    assert!(!attempt_of(&first).is_empty());
+    assert_eq!(attempt_of(&again), attempt_of(&first), "the same attempt");
+    bot.stop().await;
+}

@@ -347,3 +347,25 @@ async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() 
         Rejection::NoSuchMock
     );
 }
+
+#[tokio::test]
+async fn two_starts_at_once_open_one_attempt_and_name_it_to_the_other() {
+    let t = TestEngine::new().await;
+    for user in 1..=20 {
+        let (first, second) = tokio::join!(
+            t.engine.start_mock(GUILD, user, EXAM, MockLength::Quick),
+            t.engine.start_mock(GUILD, user, EXAM, MockLength::Half),
+        );
+        let (started, refused) = match (first, second) {
+            (Ok(mock), refused) | (refused, Ok(mock)) => (mock, refused),
+            (Err(a), Err(b)) => panic!("neither start worked: {a:?}, {b:?}"),
+        };
+        assert_eq!(
+            rejected(refused),
+            Rejection::MockInProgress {
+                attempt_id: started.row.attempt_id
+            },
+            "member {user}"
+        );
+    }
+}

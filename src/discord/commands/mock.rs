@@ -1,8 +1,10 @@
 //! /mock: a solo timed mock exam with an AWS-style score report.
 
+use poise::CreateReply;
+
 use super::{guild_of, no_pings, Context, Error, ExamChoice};
 use crate::discord::render::mock::{item_components, item_embed, report_components, report_embed};
-use crate::quiz::{MockLength, Resumed};
+use crate::quiz::{Engine, MockExam, MockLength, QuizError, Rejection, Resumed};
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum LengthChoice {
@@ -41,27 +43,24 @@ pub async fn start(
         LengthChoice::Quick => MockLength::Quick,
     };
     let engine = &ctx.data().engine;
-    let mock = engine
-        .start_mock(guild, ctx.author().id.get(), exam.id(), length)
-        .await?;
-    let code = engine
-        .bank
-        .exam(&mock.row.exam)
-        .map_or(mock.row.exam.clone(), |e| e.code.clone());
+    let user = ctx.author().id.get();
+    let mock = match engine.start_mock(guild, user, exam.id(), length).await {
+        Ok(mock) => mock,
+        // Often a double press: bring back the attempt that is running rather than refuse.
+        Err(QuizError::Rejected(Rejection::MockInProgress { .. })) => {
+            let resumed = engine.resume_mock(guild, user).await?;
+            let note = "You already have a mock exam running; here it is (`/mock resume` also brings it back). Submit it to start another.";
+            ctx.send(resumed_reply(engine, resumed, Some(note))).await?;
+            return Ok(());
+        }
+        Err(error) => return Err(error.into()),
+    };
     let content = format!(
         "{} questions, {} minutes. Answer in any order, flag items to come back to, and submit when ready.",
         mock.items.len(),
         (mock.row.ends_at - mock.row.started_at).num_minutes()
     );
-    ctx.send(
-        poise::CreateReply::default()
-            .content(content)
-            .embed(item_embed(&mock, &code))
-            .components(item_components(&mock, &[]))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(item_reply(engine, &mock).content(content)).await?;
     Ok(())
 }
 
@@ -70,22 +69,40 @@ pub async fn start(
 pub async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
     let engine = &ctx.data().engine;
-    let reply = match engine.resume_mock(guild, ctx.author().id.get()).await? {
+    let resumed = engine.resume_mock(guild, ctx.author().id.get()).await?;
+    ctx.send(resumed_reply(engine, resumed, None)).await?;
+    Ok(())
+}
+
+/// The running attempt (with `running_note` above it), or the report the clock ended it with.
+fn resumed_reply(engine: &Engine, resumed: Resumed, running_note: Option<&str>) -> CreateReply {
+    match resumed {
         Resumed::Running(mock) => {
-            let code = engine
-                .bank
-                .exam(&mock.row.exam)
-                .map_or(mock.row.exam.clone(), |e| e.code.clone());
-            poise::CreateReply::default()
-                .embed(item_embed(&mock, &code))
-                .components(item_components(&mock, &[]))
+            let reply = item_reply(engine, &mock);
+            match running_note {
+                Some(note) => reply.content(note),
+                None => reply,
+            }
         }
-        Resumed::TimedOut(report) => poise::CreateReply::default()
+        Resumed::TimedOut(report) => private()
             .content("Time ran out on your mock exam; here is its report.")
             .embed(report_embed(&report))
             .components(report_components(&report)),
-    };
-    ctx.send(reply.ephemeral(true).allowed_mentions(no_pings()))
-        .await?;
-    Ok(())
+    }
+}
+
+fn item_reply(engine: &Engine, mock: &MockExam) -> CreateReply {
+    let code = engine
+        .bank
+        .exam(&mock.row.exam)
+        .map_or(mock.row.exam.clone(), |e| e.code.clone());
+    private()
+        .embed(item_embed(mock, &code))
+        .components(item_components(mock, &[]))
+}
+
+fn private() -> CreateReply {
+    CreateReply::default()
+        .ephemeral(true)
+        .allowed_mentions(no_pings())
 }
