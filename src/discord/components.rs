@@ -198,7 +198,7 @@ async fn handle(
         | Action::SprintAnswer { .. }
         | Action::SprintSelect { .. }
         | Action::SprintPick { .. } => {
-            super::sprint_flow::press(ctx, data, press, guild, user, action).await
+            super::sprint_flow::press(ctx, data, press, guild, user, &name, action).await
         }
         Action::MockAnswer { .. }
         | Action::MockSelect { .. }

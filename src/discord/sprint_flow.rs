@@ -37,13 +37,14 @@ pub async fn press(
     press: &ComponentInteraction,
     guild: u64,
     user: u64,
+    name: &str,
     action: Action,
 ) -> Result<(), Error> {
     let engine = &data.engine;
     match action {
         Action::DuelReply { sprint, accept } => {
             let updated = if accept {
-                engine.accept_duel(guild, sprint, user).await?
+                engine.accept_duel(guild, sprint, user, name).await?
             } else {
                 engine.decline_duel(guild, sprint, user).await?
             };
@@ -52,7 +53,7 @@ pub async fn press(
         }
         Action::Lobby { sprint, step } => {
             let updated = match step {
-                LobbyStep::Join => engine.join_group(guild, sprint, user).await?,
+                LobbyStep::Join => engine.join_group(guild, sprint, user, name).await?,
                 LobbyStep::Leave => engine.leave_group(guild, sprint, user).await?,
                 LobbyStep::Start => engine.start_group(guild, sprint, user).await?,
             };

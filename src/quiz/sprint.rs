@@ -13,7 +13,7 @@ use super::mock::draw;
 use super::ratings::{fresh, rate};
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{Question, Response};
-use crate::store::{PlayerRow, Rating, Snowflake, SprintRow, SprintState};
+use crate::store::{JoinRefusal, PlayerRow, Rating, Snowflake, SprintRow, SprintState};
 
 pub const MIN_QUESTIONS: u32 = 5;
 pub const MAX_QUESTIONS: u32 = 20;
@@ -141,6 +141,7 @@ impl Engine {
         guild: Snowflake,
         channel: Snowflake,
         challenger: Snowflake,
+        challenger_name: &str,
         opponent: Snowflake,
         exam: Option<&str>,
         questions: u32,
@@ -160,7 +161,7 @@ impl Engine {
             guild,
             channel,
             Some(opponent),
-            challenger,
+            (challenger, challenger_name),
             exam,
             questions,
             minutes,
@@ -169,18 +170,28 @@ impl Engine {
     }
 
     /// A group lobby that others join; the host starts it.
+    #[allow(clippy::too_many_arguments)]
     pub async fn open_group(
         &self,
         guild: Snowflake,
         channel: Snowflake,
         host: Snowflake,
+        host_name: &str,
         exam: Option<&str>,
         questions: u32,
         minutes: Option<u32>,
     ) -> QuizResult<Sprint> {
         self.ensure_free(guild, host).await?;
-        self.create_sprint(guild, channel, None, host, exam, questions, minutes)
-            .await
+        self.create_sprint(
+            guild,
+            channel,
+            None,
+            (host, host_name),
+            exam,
+            questions,
+            minutes,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -189,7 +200,7 @@ impl Engine {
         guild: Snowflake,
         channel: Snowflake,
         opponent: Option<Snowflake>,
-        host: Snowflake,
+        (host, host_name): (Snowflake, &str),
         exam: Option<&str>,
         questions: u32,
         minutes: Option<u32>,
@@ -213,6 +224,7 @@ impl Engine {
                 opponent.is_some(),
                 opponent,
                 host,
+                host_name,
                 &exam,
                 &ids,
                 seed,
@@ -264,16 +276,45 @@ impl Engine {
         guild: Snowflake,
         sprint_id: i64,
         user: Snowflake,
+        name: &str,
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
         if Some(user) != sprint.row.opponent_id || !sprint.row.duel {
             return Err(Rejection::NotYours.into());
         }
-        self.ensure_free(guild, user).await?;
-        self.store
-            .add_sprint_player(guild, sprint_id, user, self.now())
-            .await?;
+        self.join(guild, sprint_id, user, name, 2).await?;
         self.begin_race(guild, sprint).await
+    }
+
+    /// Takes a seat: the checks and the insert are one transaction, so two presses at once
+    /// cannot both take the last seat (or put one member in two sprints).
+    async fn join(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        user: Snowflake,
+        name: &str,
+        seats: usize,
+    ) -> QuizResult<()> {
+        let refusal = match self
+            .store
+            .join_sprint(guild, sprint_id, user, name, seats, self.now())
+            .await?
+        {
+            Ok(()) => return Ok(()),
+            Err(refusal) => refusal,
+        };
+        Err(match refusal {
+            JoinRefusal::NotOpen => Rejection::SprintRule("This sprint is no longer open.".into()),
+            JoinRefusal::AlreadyIn => {
+                Rejection::SprintRule("You are already in this lobby.".into())
+            }
+            JoinRefusal::Full => {
+                Rejection::SprintRule(format!("The lobby is full ({seats} players)."))
+            }
+            JoinRefusal::Busy(sprint_id) => Rejection::AlreadyInSprint { sprint_id },
+        }
+        .into())
     }
 
     pub async fn decline_duel(
@@ -304,21 +345,14 @@ impl Engine {
         guild: Snowflake,
         sprint_id: i64,
         user: Snowflake,
+        name: &str,
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
-        if sprint.player(user).is_some() {
-            return Err(Rejection::SprintRule("You are already in this lobby.".into()).into());
+        if sprint.row.duel {
+            // A duel's one seat is the challenged member's (Accept), not a Join button's.
+            return Err(Rejection::NotYours.into());
         }
-        if sprint.players.len() >= MAX_PLAYERS {
-            return Err(Rejection::SprintRule(format!(
-                "The lobby is full ({MAX_PLAYERS} players)."
-            ))
-            .into());
-        }
-        self.ensure_free(guild, user).await?;
-        self.store
-            .add_sprint_player(guild, sprint_id, user, self.now())
-            .await?;
+        self.join(guild, sprint_id, user, name, MAX_PLAYERS).await?;
         self.load_sprint(guild, sprint_id).await
     }
 

@@ -73,6 +73,16 @@ pub struct PlayerRow {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// Why a member could not join a sprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinRefusal {
+    NotOpen,
+    AlreadyIn,
+    Full,
+    /// In another live sprint of the guild.
+    Busy(i64),
+}
+
 #[derive(FromRow)]
 struct SprintSql {
     sprint_id: i64,
@@ -160,6 +170,7 @@ impl Store {
         duel: bool,
         opponent: Option<Snowflake>,
         host: Snowflake,
+        host_name: &str,
         exam: &str,
         question_ids: &[String],
         seed: u64,
@@ -169,6 +180,8 @@ impl Store {
     ) -> StoreResult<SprintRow> {
         let mut tx = self.begin().await?;
         tx.ensure_guild(guild, now).await?;
+        // A member row names the player on the rating board even if they never answer a post.
+        tx.touch_member(guild, host, host_name, now).await?;
         let row: SprintSql = sqlx::query_as(&format!(
             "INSERT INTO sprints (guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
                 created_at, ends_at)
@@ -240,21 +253,60 @@ impl Store {
         .await
     }
 
-    pub async fn add_sprint_player(
+    /// Adds a member to a sprint in the lobby, checking the lobby and the seat count in the
+    /// same transaction as the insert, so concurrent joins cannot pass `max_players`.
+    pub async fn join_sprint(
         &self,
         guild: Snowflake,
         sprint_id: i64,
         user: Snowflake,
+        name: &str,
+        max_players: usize,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(sprint_id)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .bind(to_millis(now))
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+    ) -> StoreResult<Result<(), JoinRefusal>> {
+        let mut tx = self.begin().await?;
+        let state: Option<String> =
+            sqlx::query_scalar("SELECT state FROM sprints WHERE guild_id = ? AND sprint_id = ?")
+                .bind(id_to_sql(guild))
+                .bind(sprint_id)
+                .fetch_optional(&mut *tx.tx)
+                .await?;
+        if state.as_deref() != Some("lobby") {
+            return Ok(Err(JoinRefusal::NotOpen));
+        }
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
+             WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        match live {
+            Some(id) if id == sprint_id => return Ok(Err(JoinRefusal::AlreadyIn)),
+            Some(id) => return Ok(Err(JoinRefusal::Busy(id))),
+            None => {}
+        }
+        let players: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sprint_players WHERE sprint_id = ?")
+                .bind(sprint_id)
+                .fetch_one(&mut *tx.tx)
+                .await?;
+        if players as usize >= max_players {
+            return Ok(Err(JoinRefusal::Full));
+        }
+        tx.touch_member(guild, user, name, now).await?;
+        sqlx::query(
+            "INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(sprint_id)
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(to_millis(now))
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     pub async fn remove_sprint_player(&self, sprint_id: i64, user: Snowflake) -> StoreResult<()> {

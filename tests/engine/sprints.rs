@@ -1,7 +1,7 @@
 use chrono::Duration;
 
 use certsprint::bank::Response;
-use certsprint::quiz::sprint::{Sprint, SprintResult};
+use certsprint::quiz::sprint::{Sprint, SprintResult, MAX_PLAYERS};
 use certsprint::quiz::{QuizError, Rejection};
 use certsprint::store::SprintState;
 
@@ -60,18 +60,22 @@ async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time(
     let t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     assert_eq!(duel.row.state, SprintState::Lobby);
     assert_eq!(
-        rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, 3).await),
+        rule(
+            t.engine
+                .accept_duel(GUILD, duel.row.sprint_id, 3, "player")
+                .await
+        ),
         Rejection::NotYours,
         "only the opponent accepts"
     );
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
         .await
         .unwrap();
     assert_eq!(running.row.state, SprintState::Running);
@@ -114,7 +118,7 @@ async fn the_same_seed_deals_the_same_questions_in_the_same_order() {
     let t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 8, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 8, None)
         .await
         .unwrap();
     let again = t
@@ -131,12 +135,12 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
     let t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, None, 5, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 5, None)
         .await
         .unwrap();
     t.advance(Duration::minutes(10));
     assert!(
-        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB).await), Rejection::SprintRule(ref m) if m.contains("expired"))
+        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB, "player").await), Rejection::SprintRule(ref m) if m.contains("expired"))
     );
     assert_eq!(
         t.engine
@@ -150,7 +154,7 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
 
     let second = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, None, 5, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 5, None)
         .await
         .unwrap();
     let declined = t
@@ -166,24 +170,24 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
     let t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     assert!(matches!(
         rule(
             t.engine
-                .open_group(GUILD, CHANNEL, ALICE, None, 5, None)
+                .open_group(GUILD, CHANNEL, ALICE, "host", None, 5, None)
                 .await
         ),
         Rejection::AlreadyInSprint { .. }
     ));
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
         .await
         .unwrap();
     assert!(
-        matches!(rule(t.engine.challenge(GUILD, CHANNEL, 3, BOB, None, 5, None).await), Rejection::SprintRule(ref m) if m.contains("in a sprint already"))
+        matches!(rule(t.engine.challenge(GUILD, CHANNEL, 3, "host", BOB, None, 5, None).await), Rejection::SprintRule(ref m) if m.contains("in a sprint already"))
     );
     let first = &running.items[0];
     assert_eq!(
@@ -224,7 +228,7 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
     assert!(matches!(
         rule(
             t.engine
-                .challenge(GUILD, CHANNEL, ALICE, BOB, None, 30, None)
+                .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 30, None)
                 .await
         ),
         Rejection::AlreadyInSprint { .. }
@@ -236,12 +240,12 @@ async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() 
     let mut t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, Some(2))
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
         .await
         .unwrap();
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
         .await
         .unwrap();
     // Alice answers two, then leaves; Bob finishes.
@@ -297,7 +301,7 @@ async fn a_group_sprint_of_four_ranks_everyone_and_rates_the_finish_order() {
     let t = TestEngine::new().await;
     let lobby = t
         .engine
-        .open_group(GUILD, CHANNEL, ALICE, Some(EXAM), 5, None)
+        .open_group(GUILD, CHANNEL, ALICE, "host", Some(EXAM), 5, None)
         .await
         .unwrap();
     let id = lobby.row.sprint_id;
@@ -305,12 +309,15 @@ async fn a_group_sprint_of_four_ranks_everyone_and_rates_the_finish_order() {
         matches!(rule(t.engine.start_group(GUILD, id, ALICE).await), Rejection::SprintRule(ref m) if m.contains("at least 2"))
     );
     for user in [BOB, 3, 4] {
-        t.engine.join_group(GUILD, id, user).await.unwrap();
+        t.engine
+            .join_group(GUILD, id, user, "player")
+            .await
+            .unwrap();
     }
     assert!(
-        matches!(rule(t.engine.join_group(GUILD, id, BOB).await), Rejection::SprintRule(ref m) if m.contains("already in"))
+        matches!(rule(t.engine.join_group(GUILD, id, BOB, "player").await), Rejection::SprintRule(ref m) if m.contains("already in"))
     );
-    t.engine.join_group(GUILD, id, 5).await.unwrap();
+    t.engine.join_group(GUILD, id, 5, "player").await.unwrap();
     t.engine.leave_group(GUILD, id, 5).await.unwrap();
     assert!(
         matches!(rule(t.engine.start_group(GUILD, id, BOB).await), Rejection::SprintRule(ref m) if m.contains("Only the host"))
@@ -337,16 +344,16 @@ async fn a_lobby_whose_countdown_ends_starts_itself_with_two_players_or_expires(
     let t = TestEngine::new().await;
     let full = t
         .engine
-        .open_group(GUILD, CHANNEL, ALICE, None, 5, None)
+        .open_group(GUILD, CHANNEL, ALICE, "host", None, 5, None)
         .await
         .unwrap();
     t.engine
-        .join_group(GUILD, full.row.sprint_id, BOB)
+        .join_group(GUILD, full.row.sprint_id, BOB, "player")
         .await
         .unwrap();
     let lonely = t
         .engine
-        .open_group(GUILD, CHANNEL, 3, None, 5, None)
+        .open_group(GUILD, CHANNEL, 3, "host", None, 5, None)
         .await
         .unwrap();
     t.advance(Duration::minutes(10));
@@ -376,12 +383,12 @@ async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
     let t = TestEngine::new().await;
     let duel = t
         .engine
-        .challenge(GUILD, CHANNEL, ALICE, BOB, Some(EXAM), 5, None)
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     let running = t
         .engine
-        .accept_duel(GUILD, duel.row.sprint_id, BOB)
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
         .await
         .unwrap();
     // Both answer every question at the same moments: same score, same time.
@@ -411,4 +418,89 @@ async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
     );
     let (a, b) = (&result.placings[0], &result.placings[1]);
     assert!((a.rating_after.rating - b.rating_after.rating).abs() < 1e-9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_joins_never_overfill_a_lobby() {
+    let t = TestEngine::new().await;
+    let lobby = t
+        .engine
+        .open_group(GUILD, CHANNEL, ALICE, "host", Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let id = lobby.row.sprint_id;
+    for user in 100..123 {
+        t.engine
+            .join_group(GUILD, id, user, "player")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        t.engine.load_sprint(GUILD, id).await.unwrap().players.len(),
+        24
+    );
+    let joins: Vec<_> = (200..210)
+        .map(|user| {
+            let engine = t.engine.clone();
+            tokio::spawn(async move { engine.join_group(GUILD, id, user, "player").await })
+        })
+        .collect();
+    let mut joined = 0;
+    for join in joins {
+        match join.await.unwrap() {
+            Ok(_) => joined += 1,
+            Err(error) => assert!(
+                matches!(rule(Err::<(), _>(error)), Rejection::SprintRule(ref m) if m.contains("full")),
+            ),
+        }
+    }
+    assert_eq!(joined, 1, "one seat was left");
+    assert_eq!(
+        t.engine.load_sprint(GUILD, id).await.unwrap().players.len(),
+        MAX_PLAYERS
+    );
+}
+
+#[tokio::test]
+async fn sprint_players_get_a_member_row_so_the_rating_board_names_them() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, "Alice", BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let running = t
+        .engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "Bob")
+        .await
+        .unwrap();
+    play(&t, &running, ALICE, 3, Duration::seconds(2)).await;
+    play(&t, &running, BOB, 2, Duration::seconds(2))
+        .await
+        .expect("finished");
+    let board = t.store().rating_board(GUILD, EXAM, 10).await.unwrap();
+    let names: Vec<(u64, &str)> = board.iter().map(|(u, n, _)| (*u, n.as_str())).collect();
+    assert_eq!(names, [(ALICE, "Alice"), (BOB, "Bob")]);
+
+    // Joining a lobby names the member too, and refreshes a changed name.
+    let lobby = t
+        .engine
+        .open_group(GUILD, CHANNEL, 3, "Carol", None, 5, None)
+        .await
+        .unwrap();
+    t.engine
+        .join_group(GUILD, lobby.row.sprint_id, ALICE, "Alice B.")
+        .await
+        .unwrap();
+    for (user, name) in [(3, "Carol"), (ALICE, "Alice B.")] {
+        assert_eq!(
+            t.store()
+                .member(GUILD, user)
+                .await
+                .unwrap()
+                .unwrap()
+                .display_name,
+            name
+        );
+    }
 }

@@ -2,7 +2,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{guild_of, Context, Error, ExamChoice};
+use super::{display_name, guild_of, Context, Error, ExamChoice};
 use crate::discord::render::sprint::{sprint_components, sprint_embed};
 use crate::quiz::sprint::Sprint;
 
@@ -43,6 +43,7 @@ pub async fn duel(
             guild,
             ctx.channel_id().get(),
             ctx.author().id.get(),
+            &display_name(ctx),
             opponent.id.get(),
             exam.map(ExamChoice::id),
             questions.unwrap_or(10),
@@ -83,6 +84,7 @@ pub async fn open(
             guild,
             ctx.channel_id().get(),
             ctx.author().id.get(),
+            &display_name(ctx),
             exam.map(ExamChoice::id),
             questions.unwrap_or(10),
             minutes,
