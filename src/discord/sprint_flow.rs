@@ -177,7 +177,7 @@ async fn answer(
         .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(message))
         .await?;
     match step.result {
-        Some(result) => announce(&ctx.http, &result).await,
+        Some(result) => announce(&ctx.http, &data.engine, &result).await,
         None => {
             schedule_standings(ctx.http.clone(), data, guild, sprint_id);
             Ok(())
@@ -233,8 +233,10 @@ pub async fn refresh_channel_message(http: &Http, sprint: &Sprint) -> Result<(),
     Ok(())
 }
 
-/// Posts a finished sprint's result in its channel and closes its message.
-pub async fn announce(http: &Http, result: &SprintResult) -> Result<(), Error> {
+/// Posts a finished sprint's result in its channel and closes its message; records the post so
+/// the timer does not post it again.
+pub async fn announce(http: &Http, engine: &Engine, result: &SprintResult) -> Result<(), Error> {
+    let sprint_id = result.sprint.row.sprint_id;
     refresh_channel_message(http, &result.sprint).await?;
     // Mentions in the result name the players without pinging them.
     let message = CreateMessage::new()
@@ -243,6 +245,7 @@ pub async fn announce(http: &Http, result: &SprintResult) -> Result<(), Error> {
     ChannelId::new(result.sprint.row.channel_id)
         .send_message(http, message)
         .await?;
+    engine.mark_announced(sprint_id).await?;
     Ok(())
 }
 
@@ -275,13 +278,14 @@ pub async fn run_timer(
     }
 }
 
-/// Settles sprints whose time ran out and submits expired mock exams, announcing results.
+/// Settles sprints whose time ran out and submits expired mock exams, announcing results (and
+/// any earlier result whose announcement was lost).
 pub async fn settle_due(engine: &Engine, http: &Http) {
     match engine.settle_due_sprints().await {
         Ok(settled) => {
             for outcome in settled {
                 let done = match &outcome {
-                    Settled::Finished(result) => announce(http, result).await,
+                    Settled::Finished(result) => announce(http, engine, result).await,
                     Settled::Started(sprint) | Settled::Expired(sprint) => {
                         refresh_channel_message(http, sprint).await
                     }
@@ -295,6 +299,21 @@ pub async fn settle_due(engine: &Engine, http: &Http) {
             }
         }
         Err(error) => tracing::warn!(%error, "settling sprints failed"),
+    }
+    // Results finished but never posted: the bot stopped, or Discord failed, in between.
+    match engine.results_to_announce().await {
+        Ok(results) => {
+            for result in results {
+                if let Err(error) = announce(http, engine, &result).await {
+                    tracing::warn!(
+                        sprint = result.sprint.row.sprint_id,
+                        error = format!("{error:#}"),
+                        "could not post a sprint result"
+                    );
+                }
+            }
+        }
+        Err(error) => tracing::warn!(%error, "listing unannounced sprint results failed"),
     }
     if let Err(error) = engine.finish_expired_mocks().await {
         tracing::warn!(%error, "finishing expired mock exams failed");

@@ -13,13 +13,20 @@ use super::mock::draw;
 use super::ratings::{fresh, rate};
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{Question, Response};
-use crate::store::{JoinRefusal, PlayerRow, Rating, Snowflake, SprintRow, SprintState};
+use crate::store::{
+    JoinRefusal, PlayerOutcome, PlayerRow, Rating, Snowflake, SprintRow, SprintState,
+};
 
 pub const MIN_QUESTIONS: u32 = 5;
 pub const MAX_QUESTIONS: u32 = 20;
 pub const MAX_PLAYERS: usize = 25;
 /// How long a challenge or a lobby waits.
 pub const LOBBY_TIME: Duration = Duration::minutes(10);
+/// A result not yet announced this long after the finish is posted again (the announcement
+/// that follows the finish normally takes well under this).
+pub const ANNOUNCE_RETRY_AFTER: Duration = Duration::minutes(1);
+/// Results older than this are no longer news: stop trying to post them.
+pub const ANNOUNCE_GIVE_UP: Duration = Duration::days(1);
 
 #[derive(Debug, Clone)]
 pub struct Sprint {
@@ -242,16 +249,7 @@ impl Engine {
             .sprint(guild, sprint_id)
             .await?
             .ok_or(Rejection::NoSuchSprint)?;
-        let items = row
-            .question_ids
-            .iter()
-            .filter_map(|id| self.bank.question(id).cloned())
-            .collect();
-        Ok(Sprint {
-            row,
-            players,
-            items,
-        })
+        Ok(self.assemble(row, players))
     }
 
     async fn in_lobby(&self, guild: Snowflake, sprint_id: i64) -> QuizResult<Sprint> {
@@ -516,28 +514,7 @@ impl Engine {
                 }
                 Ok(None)
             }
-            SprintState::Running => {
-                let all_done = sprint.players.iter().all(|p| p.finished_at.is_some());
-                if !all_done && sprint.row.ends_at.is_some_and(|end| now < end) {
-                    return Ok(None);
-                }
-                if !self
-                    .store
-                    .set_sprint_state(
-                        sprint_id,
-                        SprintState::Running,
-                        SprintState::Finished,
-                        None,
-                        None,
-                        now,
-                    )
-                    .await?
-                {
-                    return Ok(None);
-                }
-                let sprint = self.load_sprint(guild, sprint_id).await?;
-                Ok(Some(self.place(guild, sprint).await?))
-            }
+            SprintState::Running => self.finish_race(guild, sprint_id).await,
             _ => Ok(None),
         }
     }
@@ -561,58 +538,30 @@ impl Engine {
         Ok(settled)
     }
 
-    async fn place(&self, guild: Snowflake, sprint: Sprint) -> QuizResult<SprintResult> {
-        let limit_ms = i64::from(sprint.row.seconds_limit) * 1000;
-        let mut placings: Vec<Placing> = Vec::new();
-        for player in &sprint.players {
-            let mut per_domain: Vec<(u8, u32, u32)> = Vec::new();
-            for (item, letters) in sprint.items.iter().zip(&player.responses) {
-                let right =
-                    is_correct(item, &Response(letters.bytes().map(|b| b - b'A').collect()));
-                match per_domain.iter_mut().find(|(d, _, _)| *d == item.domain) {
-                    Some(entry) => {
-                        entry.1 += u32::from(right);
-                        entry.2 += 1;
-                    }
-                    None => per_domain.push((item.domain, u32::from(right), 1)),
-                }
-            }
-            per_domain.sort_unstable();
-            let finished = player.finished_at.is_some();
-            placings.push(Placing {
-                user_id: player.user_id,
-                rank: 0,
-                score: player.score,
-                time_ms: if finished {
-                    player.elapsed_ms
-                } else {
-                    limit_ms
-                },
-                finished,
-                per_domain,
-                rating_before: fresh(),
-                rating_after: fresh(),
-            });
+    /// Ends a race whose time is up or whose players all finished. The finish, every player's
+    /// place and every rating change are one transaction: all of them or none.
+    async fn finish_race(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+    ) -> QuizResult<Option<SprintResult>> {
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        // Read inside the transaction: no answer lands between this read and the result.
+        let Some((row, players)) = tx.sprint(guild, sprint_id).await? else {
+            return Ok(None);
+        };
+        let sprint = self.assemble(row, players);
+        let all_done = sprint.players.iter().all(|p| p.finished_at.is_some());
+        let due = all_done || sprint.row.ends_at.is_some_and(|end| now >= end);
+        if sprint.row.state != SprintState::Running
+            || !due
+            || !tx.finish_sprint(sprint_id, now).await?
+        {
+            return Ok(None);
         }
-        // Score first, then the faster time; equal on both is a tie.
-        placings.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then(a.time_ms.cmp(&b.time_ms))
-                .then(a.user_id.cmp(&b.user_id))
-        });
-        for i in 0..placings.len() {
-            placings[i].rank = if i > 0
-                && placings[i - 1].score == placings[i].score
-                && placings[i - 1].time_ms == placings[i].time_ms
-            {
-                placings[i - 1].rank
-            } else {
-                i + 1
-            };
-        }
+        let mut placings = rank(&sprint);
         if placings.len() >= 2 {
-            let now = self.now();
             let ranks: Vec<usize> = placings.iter().map(|p| p.rank).collect();
             for key in [sprint.row.exam.clone(), "all".to_string()]
                 .into_iter()
@@ -621,16 +570,14 @@ impl Engine {
                 let mut before = Vec::new();
                 for placing in &placings {
                     before.push(
-                        self.store
-                            .rating(guild, placing.user_id, &key)
+                        tx.rating(guild, placing.user_id, &key)
                             .await?
                             .unwrap_or_else(fresh),
                     );
                 }
                 let after = rate(&before, &ranks);
                 for ((placing, old), new) in placings.iter_mut().zip(&before).zip(&after) {
-                    self.store
-                        .save_rating(guild, placing.user_id, &key, *new, now)
+                    tx.save_rating(guild, placing.user_id, &key, *new, now)
                         .await?;
                     if key == sprint.row.exam {
                         placing.rating_before = *old;
@@ -639,6 +586,120 @@ impl Engine {
                 }
             }
         }
-        Ok(SprintResult { sprint, placings })
+        for placing in &placings {
+            let outcome = PlayerOutcome {
+                place: placing.rank,
+                rating_before: placing.rating_before,
+                rating_after: placing.rating_after,
+            };
+            tx.save_outcome(sprint_id, placing.user_id, &outcome)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(result_of(self.load_sprint(guild, sprint_id).await?)))
     }
+
+    /// Finished sprints whose result is still to be posted: after a restart, or after a
+    /// failed post. The newest minute is left to the announcement that follows the finish.
+    pub async fn results_to_announce(&self) -> QuizResult<Vec<SprintResult>> {
+        let now = self.now();
+        let mut results = Vec::new();
+        for (guild, sprint_id) in self
+            .store
+            .unannounced_sprints(now - ANNOUNCE_GIVE_UP, now - ANNOUNCE_RETRY_AFTER)
+            .await?
+        {
+            results.push(result_of(self.load_sprint(guild, sprint_id).await?));
+        }
+        Ok(results)
+    }
+
+    /// Records that the result is in the channel, so it is not posted again.
+    pub async fn mark_announced(&self, sprint_id: i64) -> QuizResult<()> {
+        Ok(self
+            .store
+            .mark_sprint_announced(sprint_id, self.now())
+            .await?)
+    }
+
+    fn assemble(&self, row: SprintRow, players: Vec<PlayerRow>) -> Sprint {
+        let items = row
+            .question_ids
+            .iter()
+            .filter_map(|id| self.bank.question(id).cloned())
+            .collect();
+        Sprint {
+            row,
+            players,
+            items,
+        }
+    }
+}
+
+/// A finished sprint's result as stored: places and rating changes from the finishing
+/// transaction, the rest recomputed from the players' answers.
+fn result_of(sprint: Sprint) -> SprintResult {
+    let mut placings = rank(&sprint);
+    for placing in &mut placings {
+        if let Some(outcome) = sprint.player(placing.user_id).and_then(|p| p.outcome) {
+            placing.rank = outcome.place;
+            placing.rating_before = outcome.rating_before;
+            placing.rating_after = outcome.rating_after;
+        }
+    }
+    placings.sort_by_key(|p| p.rank);
+    SprintResult { sprint, placings }
+}
+
+/// Places by score, then time; ratings are left fresh for the caller to fill in.
+fn rank(sprint: &Sprint) -> Vec<Placing> {
+    let limit_ms = i64::from(sprint.row.seconds_limit) * 1000;
+    let mut placings: Vec<Placing> = Vec::new();
+    for player in &sprint.players {
+        let mut per_domain: Vec<(u8, u32, u32)> = Vec::new();
+        for (item, letters) in sprint.items.iter().zip(&player.responses) {
+            let right = is_correct(item, &Response(letters.bytes().map(|b| b - b'A').collect()));
+            match per_domain.iter_mut().find(|(d, _, _)| *d == item.domain) {
+                Some(entry) => {
+                    entry.1 += u32::from(right);
+                    entry.2 += 1;
+                }
+                None => per_domain.push((item.domain, u32::from(right), 1)),
+            }
+        }
+        per_domain.sort_unstable();
+        let finished = player.finished_at.is_some();
+        placings.push(Placing {
+            user_id: player.user_id,
+            rank: 0,
+            score: player.score,
+            time_ms: if finished {
+                player.elapsed_ms
+            } else {
+                limit_ms
+            },
+            finished,
+            per_domain,
+            rating_before: fresh(),
+            rating_after: fresh(),
+        });
+    }
+    // Score first, then the faster time; equal on both is a tie.
+    placings.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.time_ms.cmp(&b.time_ms))
+            .then(a.user_id.cmp(&b.user_id))
+    });
+    for i in 0..placings.len() {
+        placings[i].rank = if i > 0
+            && placings[i - 1].score == placings[i].score
+            && placings[i - 1].time_ms == placings[i].time_ms
+        {
+            placings[i - 1].rank
+        } else {
+            i + 1
+        };
+    }
+    placings
 }

@@ -36,7 +36,7 @@ pub use ratings::Rating;
 pub use reveals::OwedReveal;
 pub use reviews::ReviewCard;
 pub use schedules::{NewSchedule, Schedule};
-pub use sprints::{JoinRefusal, PlayerRow, SprintRow, SprintState};
+pub use sprints::{JoinRefusal, PlayerOutcome, PlayerRow, SprintRow, SprintState};
 pub use stats::{AnswerTally, GroupTally};
 
 pub type StoreResult<T> = Result<T, sqlx::Error>;

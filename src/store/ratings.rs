@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{id_to_sql, Snowflake, Store, StoreResult};
+use super::{id_to_sql, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::to_millis;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -12,28 +12,36 @@ pub struct Rating {
     pub games: u32,
 }
 
-impl Store {
+const SELECT_RATING: &str =
+    "SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?";
+
+fn rating_of((rating, uncertainty, games): (f64, f64, i64)) -> Rating {
+    Rating {
+        rating,
+        uncertainty,
+        games: games as u32,
+    }
+}
+
+/// Ratings move inside the transaction that finishes a sprint.
+impl WriteTx {
     pub async fn rating(
-        &self,
+        &mut self,
         guild: Snowflake,
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<Option<Rating>> {
-        let row: Option<(f64, f64, i64)> = sqlx::query_as("SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?")
+        let row: Option<(f64, f64, i64)> = sqlx::query_as(SELECT_RATING)
             .bind(id_to_sql(guild))
             .bind(id_to_sql(user))
             .bind(exam)
-            .fetch_optional(&self.writer)
+            .fetch_optional(&mut *self.tx)
             .await?;
-        Ok(row.map(|(rating, uncertainty, games)| Rating {
-            rating,
-            uncertainty,
-            games: games as u32,
-        }))
+        Ok(row.map(rating_of))
     }
 
     pub async fn save_rating(
-        &self,
+        &mut self,
         guild: Snowflake,
         user: Snowflake,
         exam: &str,
@@ -52,9 +60,26 @@ impl Store {
         .bind(rating.uncertainty)
         .bind(i64::from(rating.games))
         .bind(to_millis(now))
-        .execute(&self.writer)
+        .execute(&mut *self.tx)
         .await?;
         Ok(())
+    }
+}
+
+impl Store {
+    pub async fn rating(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+    ) -> StoreResult<Option<Rating>> {
+        let row: Option<(f64, f64, i64)> = sqlx::query_as(SELECT_RATING)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .bind(exam)
+            .fetch_optional(&self.writer)
+            .await?;
+        Ok(row.map(rating_of))
     }
 
     /// The guild's ratings for one exam key, best first (conservative: rating minus uncertainty).

@@ -1,9 +1,9 @@
 //! Duels and group sprints with their players: rows, so a restart continues them.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
+use sqlx::{FromRow, SqliteConnection};
 
-use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use super::{id_from_sql, id_to_sql, Rating, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +58,12 @@ pub struct SprintRow {
     pub started_at: Option<DateTime<Utc>>,
     /// The lobby's deadline while in the lobby; the race's end once running.
     pub ends_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// When the result was posted in the channel.
+    pub announced_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayerRow {
     pub user_id: Snowflake,
     pub joined_at: DateTime<Utc>,
@@ -71,6 +74,16 @@ pub struct PlayerRow {
     /// The letters answered per question, in order.
     pub responses: Vec<String>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Set in the transaction that finished the sprint.
+    pub outcome: Option<PlayerOutcome>,
+}
+
+/// A player's place and rating change (for the sprint's exam key) in a finished sprint.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlayerOutcome {
+    pub place: usize,
+    pub rating_before: Rating,
+    pub rating_after: Rating,
 }
 
 /// Why a member could not join a sprint.
@@ -100,6 +113,8 @@ struct SprintSql {
     created_at: i64,
     started_at: Option<i64>,
     ends_at: Option<i64>,
+    finished_at: Option<i64>,
+    announced_at: Option<i64>,
 }
 
 impl From<SprintSql> for SprintRow {
@@ -125,6 +140,8 @@ impl From<SprintSql> for SprintRow {
             created_at: from_millis(row.created_at),
             started_at: row.started_at.map(from_millis),
             ends_at: row.ends_at.map(from_millis),
+            finished_at: row.finished_at.map(from_millis),
+            announced_at: row.announced_at.map(from_millis),
         }
     }
 }
@@ -138,6 +155,12 @@ struct PlayerSql {
     elapsed_ms: i64,
     responses: String,
     finished_at: Option<i64>,
+    place: Option<i64>,
+    rating_before: Option<f64>,
+    deviation_before: Option<f64>,
+    rating_after: Option<f64>,
+    deviation_after: Option<f64>,
+    games_after: Option<i64>,
 }
 
 impl From<PlayerSql> for PlayerRow {
@@ -154,12 +177,113 @@ impl From<PlayerSql> for PlayerRow {
                 row.responses.split('|').map(str::to_string).collect()
             },
             finished_at: row.finished_at.map(from_millis),
+            outcome: match (
+                row.place,
+                row.rating_before,
+                row.deviation_before,
+                row.rating_after,
+                row.deviation_after,
+                row.games_after,
+            ) {
+                (Some(place), Some(rb), Some(db), Some(ra), Some(da), Some(games)) => {
+                    Some(PlayerOutcome {
+                        place: place as usize,
+                        rating_before: Rating {
+                            rating: rb,
+                            uncertainty: db,
+                            games: (games as u32).saturating_sub(1),
+                        },
+                        rating_after: Rating {
+                            rating: ra,
+                            uncertainty: da,
+                            games: games as u32,
+                        },
+                    })
+                }
+                _ => None,
+            },
         }
     }
 }
 
 const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
-     message_id, created_at, started_at, ends_at";
+     message_id, created_at, started_at, ends_at, finished_at, announced_at";
+
+const PLAYER_COLUMNS: &str =
+    "user_id, joined_at, position, score, elapsed_ms, responses, finished_at,
+     place, rating_before, deviation_before, rating_after, deviation_after, games_after";
+
+/// A sprint and its players, read on one connection (the writer, or inside a transaction).
+async fn read_sprint(
+    conn: &mut SqliteConnection,
+    guild: Snowflake,
+    sprint_id: i64,
+) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
+    let row: Option<SprintSql> = sqlx::query_as(&format!(
+        "SELECT {SPRINT_COLUMNS} FROM sprints WHERE guild_id = ? AND sprint_id = ?"
+    ))
+    .bind(id_to_sql(guild))
+    .bind(sprint_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let players: Vec<PlayerSql> = sqlx::query_as(&format!(
+        "SELECT {PLAYER_COLUMNS} FROM sprint_players WHERE sprint_id = ? ORDER BY joined_at, user_id"
+    ))
+    .bind(sprint_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some((
+        row.into(),
+        players.into_iter().map(PlayerRow::from).collect(),
+    )))
+}
+
+impl WriteTx {
+    pub async fn sprint(
+        &mut self,
+        guild: Snowflake,
+        sprint_id: i64,
+    ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
+        read_sprint(&mut self.tx, guild, sprint_id).await
+    }
+
+    /// Running -> Finished; false if it was no longer running.
+    pub async fn finish_sprint(&mut self, sprint_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE sprints SET state = 'finished', finished_at = ? WHERE sprint_id = ? AND state = 'running'",
+        )
+        .bind(to_millis(now))
+        .bind(sprint_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn save_outcome(
+        &mut self,
+        sprint_id: i64,
+        user: Snowflake,
+        outcome: &PlayerOutcome,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE sprint_players SET place = ?, rating_before = ?, deviation_before = ?, rating_after = ?,
+                deviation_after = ?, games_after = ?
+             WHERE sprint_id = ? AND user_id = ?",
+        )
+        .bind(outcome.place as i64)
+        .bind(outcome.rating_before.rating)
+        .bind(outcome.rating_before.uncertainty)
+        .bind(outcome.rating_after.rating)
+        .bind(outcome.rating_after.uncertainty)
+        .bind(i64::from(outcome.rating_after.games))
+        .bind(sprint_id)
+        .bind(id_to_sql(user))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
 
 impl Store {
     #[allow(clippy::too_many_arguments)]
@@ -216,25 +340,8 @@ impl Store {
         guild: Snowflake,
         sprint_id: i64,
     ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
-        let row: Option<SprintSql> = sqlx::query_as(&format!(
-            "SELECT {SPRINT_COLUMNS} FROM sprints WHERE guild_id = ? AND sprint_id = ?"
-        ))
-        .bind(id_to_sql(guild))
-        .bind(sprint_id)
-        .fetch_optional(&self.writer)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let players: Vec<PlayerSql> = sqlx::query_as(
-            "SELECT user_id, joined_at, position, score, elapsed_ms, responses, finished_at FROM sprint_players
-             WHERE sprint_id = ? ORDER BY joined_at, user_id",
-        )
-        .bind(sprint_id)
-        .fetch_all(&self.writer)
-        .await?;
-        Ok(Some((
-            row.into(),
-            players.into_iter().map(PlayerRow::from).collect(),
-        )))
+        let mut conn = self.writer.acquire().await?;
+        read_sprint(&mut conn, guild, sprint_id).await
     }
 
     /// The sprint a member is in (lobby or running) in this guild, if any.
@@ -391,6 +498,39 @@ impl Store {
             .bind(to_millis(now))
             .fetch_all(&self.reader)
             .await?;
+        Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
+    }
+
+    pub async fn mark_sprint_announced(
+        &self,
+        sprint_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE sprints SET announced_at = ? WHERE sprint_id = ? AND announced_at IS NULL",
+        )
+        .bind(to_millis(now))
+        .bind(sprint_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Finished sprints whose result is not in the channel yet, finished within `[after, before]`.
+    pub async fn unannounced_sprints(
+        &self,
+        after: DateTime<Utc>,
+        before: DateTime<Utc>,
+    ) -> StoreResult<Vec<(Snowflake, i64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT guild_id, sprint_id FROM sprints
+             WHERE state = 'finished' AND announced_at IS NULL AND finished_at BETWEEN ? AND ?
+             ORDER BY finished_at",
+        )
+        .bind(to_millis(after))
+        .bind(to_millis(before))
+        .fetch_all(&self.reader)
+        .await?;
         Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
     }
 

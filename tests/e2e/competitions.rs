@@ -1,5 +1,8 @@
 //! Duels, group sprints and mock exams end to end.
 
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
 use serde_json::{json, Value};
 
 use certsprint::bank::{Kind, Question};
@@ -227,6 +230,62 @@ async fn a_four_player_group_sprint_ranks_everyone() {
         order.windows(2).all(|w| w[0] < w[1]),
         "ranked by score: {shown}"
     );
+    bot.stop().await;
+}
+
+/// Starts a five-question duel between PLAYER and PLAYER + 1; (sprint id, channel message id).
+async fn running_duel(bot: &TestBot) -> (i64, u64) {
+    let challenge = bot
+        .fake
+        .slash(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "sprint duel",
+            json!({"opponent": (PLAYER + 1).to_string(), "exam": "aif-c01", "questions": 5}),
+        )
+        .await;
+    bot.reply(&challenge).await;
+    let message = bot
+        .fake
+        .original(&challenge)
+        .expect("the challenge message");
+    let (sprint, id) = (sprint_id_of(&message), message_id(&message));
+    let accepted = bot.click(PLAYER + 1, id, &format!("sd:{sprint}:1")).await;
+    assert_eq!(accepted["type"], 7, "{accepted}");
+    (sprint, id)
+}
+
+fn results_in(bot: &TestBot) -> usize {
+    bot.fake
+        .channel_messages(STUDY)
+        .iter()
+        .filter(|m| text(m).contains("Sprint result"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_result_whose_post_failed_is_posted_after_a_restart_once() {
+    let mut bot = TestBot::start().await;
+    let (sprint, id) = running_duel(&bot).await;
+    bot.fake
+        .fail_next("POST", &format!("/channels/{STUDY}/messages"), 403, 1);
+    bot.play_sprint(PLAYER, id, sprint, 2).await;
+    bot.play_sprint(PLAYER + 1, id, sprint, 3).await;
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert_eq!(results_in(&bot), 0, "the post failed");
+
+    bot.kill_and_restart().await;
+    bot.manual_clock().advance(Duration::minutes(1));
+    let result = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |m| text(m).contains("Sprint result"))
+        .await
+        .expect("the timer posts the lost result");
+    assert!(text(&result).contains(&format!("<@{}> wins!", PLAYER + 1)));
+    bot.manual_clock().advance(Duration::minutes(2));
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert_eq!(results_in(&bot), 1, "posted once");
     bot.stop().await;
 }
 

@@ -420,6 +420,95 @@ async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
     assert!((a.rating_after.rating - b.rating_after.rating).abs() < 1e-9);
 }
 
+/// Runs one SQL statement on the test database through a separate connection.
+async fn exec(t: &TestEngine, sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_finishes_it() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let id = duel.row.sprint_id;
+    let running = t
+        .engine
+        .accept_duel(GUILD, id, BOB, "player")
+        .await
+        .unwrap();
+    // The database refuses Bob's rating, half way through writing the result.
+    exec(
+        &t,
+        &format!(
+            "CREATE TRIGGER refuse_bob BEFORE INSERT ON ratings WHEN NEW.user_id = {BOB}
+             BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+        ),
+    )
+    .await;
+    play(&t, &running, ALICE, 5, Duration::seconds(2)).await;
+    for (index, item) in running.items.iter().enumerate() {
+        let answered = t
+            .engine
+            .sprint_answer(GUILD, id, BOB, index, Response(item.key.0.clone()))
+            .await;
+        assert_eq!(
+            answered.is_err(),
+            index == 4,
+            "only the settling answer fails"
+        );
+    }
+    let sprint = t.engine.load_sprint(GUILD, id).await.unwrap();
+    assert_eq!(sprint.row.state, SprintState::Running, "nothing settled");
+    assert!(
+        sprint.players.iter().all(|p| p.outcome.is_none()),
+        "no places without a finish"
+    );
+    for user in [ALICE, BOB] {
+        for key in [EXAM, "all"] {
+            assert_eq!(
+                t.store().rating(GUILD, user, key).await.unwrap(),
+                None,
+                "no rating without a finish"
+            );
+        }
+    }
+
+    exec(&t, "DROP TRIGGER refuse_bob").await;
+    let result = t
+        .engine
+        .settle(GUILD, id)
+        .await
+        .unwrap()
+        .expect("the retry finishes it");
+    assert_eq!(result.sprint.row.state, SprintState::Finished);
+    assert_eq!(result.placings[0].user_id, ALICE, "5 right beats 4 right");
+    let stored = t.engine.load_sprint(GUILD, id).await.unwrap();
+    for placing in &result.placings {
+        let outcome = stored
+            .player(placing.user_id)
+            .unwrap()
+            .outcome
+            .expect("a place");
+        assert_eq!(outcome.place, placing.rank);
+        assert_eq!(outcome.rating_after, placing.rating_after);
+    }
+    for placing in &result.placings {
+        assert_eq!(
+            t.store()
+                .rating(GUILD, placing.user_id, EXAM)
+                .await
+                .unwrap(),
+            Some(placing.rating_after)
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_joins_never_overfill_a_lobby() {
     let t = TestEngine::new().await;
@@ -459,6 +548,66 @@ async fn concurrent_joins_never_overfill_a_lobby() {
         t.engine.load_sprint(GUILD, id).await.unwrap().players.len(),
         MAX_PLAYERS
     );
+}
+
+#[tokio::test]
+async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
+    let mut t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let id = duel.row.sprint_id;
+    let running = t
+        .engine
+        .accept_duel(GUILD, id, BOB, "player")
+        .await
+        .unwrap();
+    play(&t, &running, BOB, 2, Duration::seconds(3)).await;
+    let settled = play(&t, &running, ALICE, 4, Duration::seconds(3))
+        .await
+        .expect("finished");
+    assert!(
+        t.engine.results_to_announce().await.unwrap().is_empty(),
+        "the announcement that follows the finish gets its minute"
+    );
+
+    // The bot stops before the result is posted.
+    t.restart().await;
+    t.advance(Duration::minutes(1));
+    let pending = t.engine.results_to_announce().await.unwrap();
+    assert_eq!(pending.len(), 1, "the lost announcement is due again");
+    assert_eq!(pending[0].sprint.row.sprint_id, id);
+    assert_eq!(
+        pending[0].placings, settled.placings,
+        "the same result, ratings and all"
+    );
+    assert_eq!(
+        t.engine
+            .settle(GUILD, id)
+            .await
+            .unwrap()
+            .map(|r| r.placings),
+        None,
+        "settling again changes nothing"
+    );
+
+    t.engine.mark_announced(id).await.unwrap();
+    assert!(t.engine.results_to_announce().await.unwrap().is_empty());
+    t.restart().await;
+    assert!(
+        t.engine.results_to_announce().await.unwrap().is_empty(),
+        "posted once"
+    );
+    assert!(t
+        .engine
+        .load_sprint(GUILD, id)
+        .await
+        .unwrap()
+        .row
+        .announced_at
+        .is_some());
 }
 
 #[tokio::test]
