@@ -237,7 +237,14 @@ pub async fn refresh_channel_message(http: &Http, sprint: &Sprint) -> Result<(),
 /// the timer does not post it again.
 pub async fn announce(http: &Http, engine: &Engine, result: &SprintResult) -> Result<(), Error> {
     let sprint_id = result.sprint.row.sprint_id;
-    refresh_channel_message(http, &result.sprint).await?;
+    // The lobby message may be deleted or uneditable; the result matters more than its buttons.
+    if let Err(error) = refresh_channel_message(http, &result.sprint).await {
+        tracing::warn!(
+            sprint = sprint_id,
+            error = format!("{error:#}"),
+            "could not close the sprint message"
+        );
+    }
     // Mentions in the result name the players without pinging them.
     let message = CreateMessage::new()
         .embed(result_embed(result))

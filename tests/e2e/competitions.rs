@@ -265,6 +265,31 @@ fn results_in(bot: &TestBot) -> usize {
 }
 
 #[tokio::test]
+async fn the_result_is_posted_even_when_the_sprint_message_cannot_be_edited() {
+    let bot = TestBot::start().await;
+    let (sprint, id) = running_duel(&bot).await;
+    // Someone deleted the duel message: every edit of it fails.
+    let edits = format!("/channels/{STUDY}/messages/{id}");
+    bot.fake.fail_next("PATCH", &edits, 404, 100);
+    bot.play_sprint(PLAYER, id, sprint, 4).await;
+    bot.play_sprint(PLAYER + 1, id, sprint, 1).await;
+    let result = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |m| text(m).contains("Sprint result"))
+        .await
+        .expect("the result, despite the failed edit");
+    assert!(text(&result).contains(&format!("<@{PLAYER}> wins!")));
+    assert!(
+        bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.method == "PATCH" && r.path == edits && r.status == 404),
+        "the edit was tried"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_result_whose_post_failed_is_posted_after_a_restart_once() {
     let mut bot = TestBot::start().await;
     let (sprint, id) = running_duel(&bot).await;
