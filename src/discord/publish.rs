@@ -30,11 +30,28 @@ const ATTEMPTS: u32 = 5;
 pub struct DiscordPublisher {
     http: Arc<Http>,
     bank: Arc<Bank>,
+    /// The bot's own user id, asked once (to tell its messages from other bots').
+    bot_user: tokio::sync::OnceCell<UserId>,
 }
 
 impl DiscordPublisher {
     pub fn new(http: Arc<Http>, bank: Arc<Bank>) -> DiscordPublisher {
-        DiscordPublisher { http, bank }
+        DiscordPublisher {
+            http,
+            bank,
+            bot_user: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    async fn bot_user(&self) -> Result<UserId, serenity::Error> {
+        let id = self
+            .bot_user
+            .get_or_try_init(|| async {
+                let me = self.http.get_current_user().await?;
+                Ok::<_, serenity::Error>(me.id)
+            })
+            .await?;
+        Ok(*id)
     }
 }
 
@@ -77,11 +94,13 @@ impl Publisher for DiscordPublisher {
         let Some(channel) = post.channel_id.map(ChannelId::new) else {
             return Ok(None);
         };
+        let me = self.bot_user().await.map_err(classify)?;
         let recent = retrying(|| channel.messages(&self.http, GetMessages::new().limit(50)))
             .await
             .map_err(classify)?;
-        // Only the bot's messages carry components, and a question's controls name its post.
-        let sent = recent.iter().find(|message| {
+        // The bot's own message whose question controls name this post (other bots' messages
+        // can carry components too, even in the same custom_id format).
+        let sent = recent.iter().filter(|m| m.author.id == me).find(|message| {
             message.components.iter().any(|row| {
                 row.components.iter().any(|component| {
                     custom_id_of(component)
@@ -162,7 +181,9 @@ fn custom_id_of(component: &serenity::ActionRowComponent) -> Option<&str> {
     }
 }
 
-fn classify(error: serenity::Error) -> PublishError {
+/// A refused call (404/403: the channel or message is gone, or the bot may not post there)
+/// will not work on a retry; anything else may.
+pub(super) fn classify(error: serenity::Error) -> PublishError {
     match status_of(&error) {
         Some(status) if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN => {
             PublishError::Refused(error.to_string())

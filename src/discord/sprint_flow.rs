@@ -11,17 +11,19 @@ use poise::serenity_prelude as serenity;
 use serenity::{
     ChannelId, ComponentInteraction, ComponentInteractionDataKind, CreateAllowedMentions,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, EditMessage, Http,
-    MessageId,
+    MessageId, Nonce,
 };
 
 use super::commands::no_pings;
 use super::context::{user_error, Data, Error};
 use super::ids::{Action, LobbyStep};
+use super::publish::classify;
 use super::render::picker::positions;
 use super::render::sprint::{private_question, result_embed, sprint_components, sprint_embed};
 use crate::bank::Response;
 use crate::quiz::sprint::{Settled, Sprint, SprintResult};
 use crate::quiz::Engine;
+use crate::schedule::PublishError;
 
 /// Discord allows about five edits per channel every five seconds; one every two seconds per
 /// sprint leaves room for everything else in the channel.
@@ -245,13 +247,24 @@ pub async fn announce(http: &Http, engine: &Engine, result: &SprintResult) -> Re
             "could not close the sprint message"
         );
     }
-    // Mentions in the result name the players without pinging them.
+    // Mentions in the result name the players without pinging them. The nonce keeps a retry
+    // after a lost response from posting the result twice.
     let message = CreateMessage::new()
         .embed(result_embed(result))
-        .allowed_mentions(CreateAllowedMentions::new());
-    ChannelId::new(result.sprint.row.channel_id)
+        .allowed_mentions(CreateAllowedMentions::new())
+        .nonce(Nonce::String(format!("sr{sprint_id}")))
+        .enforce_nonce(true);
+    let sent = ChannelId::new(result.sprint.row.channel_id)
         .send_message(http, message)
-        .await?;
+        .await;
+    match sent.map_err(classify) {
+        Ok(_) => {}
+        Err(PublishError::Refused(reason)) => {
+            // The channel is gone or closed to the bot: retrying cannot help.
+            tracing::warn!(sprint = sprint_id, %reason, "the sprint result cannot be posted; giving up");
+        }
+        Err(error) => return Err(error.into()),
+    }
     engine.mark_announced(sprint_id).await?;
     Ok(())
 }

@@ -293,8 +293,9 @@ async fn the_result_is_posted_even_when_the_sprint_message_cannot_be_edited() {
 async fn a_result_whose_post_failed_is_posted_after_a_restart_once() {
     let mut bot = TestBot::start().await;
     let (sprint, id) = running_duel(&bot).await;
+    // Discord has an outage just as the result goes out.
     bot.fake
-        .fail_next("POST", &format!("/channels/{STUDY}/messages"), 403, 1);
+        .fail_next("POST", &format!("/channels/{STUDY}/messages"), 500, 1);
     bot.play_sprint(PLAYER, id, sprint, 2).await;
     bot.play_sprint(PLAYER + 1, id, sprint, 3).await;
     tokio::time::sleep(StdDuration::from_millis(500)).await;
@@ -311,6 +312,42 @@ async fn a_result_whose_post_failed_is_posted_after_a_restart_once() {
     bot.manual_clock().advance(Duration::minutes(2));
     tokio::time::sleep(StdDuration::from_millis(500)).await;
     assert_eq!(results_in(&bot), 1, "posted once");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_result_the_channel_refuses_is_given_up_not_retried_all_day() {
+    let bot = TestBot::start().await;
+    let (sprint, id) = running_duel(&bot).await;
+    // The bot lost its permission to post in the channel.
+    bot.fake
+        .fail_next("POST", &format!("/channels/{STUDY}/messages"), 403, 1);
+    bot.play_sprint(PLAYER, id, sprint, 2).await;
+    bot.play_sprint(PLAYER + 1, id, sprint, 3).await;
+    let announced = || async {
+        bot.engine
+            .load_sprint(GUILD, sprint)
+            .await
+            .unwrap()
+            .row
+            .announced_at
+    };
+    for _ in 0..100 {
+        if announced().await.is_some() {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    assert!(announced().await.is_some(), "settled as given up");
+    let posts_before = bot.fake.requests().len();
+    bot.manual_clock().advance(Duration::minutes(5));
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    let retried = bot.fake.requests()[posts_before..]
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == format!("/channels/{STUDY}/messages"))
+        .count();
+    assert_eq!(retried, 0, "no retry of a refused result");
+    assert_eq!(results_in(&bot), 0);
     bot.stop().await;
 }
 
