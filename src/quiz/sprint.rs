@@ -239,7 +239,8 @@ impl Engine {
                 now,
                 now + LOBBY_TIME,
             )
-            .await?;
+            .await?
+            .map_err(|sprint_id| Rejection::AlreadyInSprint { sprint_id })?;
         self.load_sprint(guild, row.sprint_id).await
     }
 
@@ -468,9 +469,13 @@ impl Engine {
             )
             .await?
         {
-            return Err(Rejection::SprintRule(
-                "That question is already answered; carry on with the next.".into(),
-            )
+            let finished =
+                self.load_sprint(guild, sprint_id).await?.row.state != SprintState::Running;
+            return Err(Rejection::SprintRule(if finished {
+                "Time is up: this sprint has finished, and its result is in the channel.".into()
+            } else {
+                "That question is already answered; carry on with the next.".into()
+            })
             .into());
         }
         let sprint = self.load_sprint(guild, sprint_id).await?;

@@ -209,6 +209,10 @@ impl From<PlayerSql> for PlayerRow {
 const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
      message_id, created_at, started_at, ends_at, finished_at, announced_at";
 
+const LIVE_SPRINT_OF: &str =
+    "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
+     WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1";
+
 const PLAYER_COLUMNS: &str =
     "user_id, joined_at, position, score, elapsed_ms, responses, finished_at,
      place, rating_before, deviation_before, rating_after, deviation_after, games_after";
@@ -240,6 +244,19 @@ async fn read_sprint(
 }
 
 impl WriteTx {
+    /// The sprint a member is in (lobby or running) in this guild, if any.
+    pub async fn live_sprint_of(
+        &mut self,
+        guild: Snowflake,
+        user: Snowflake,
+    ) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar(LIVE_SPRINT_OF)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .fetch_optional(&mut *self.tx)
+            .await
+    }
+
     pub async fn sprint(
         &mut self,
         guild: Snowflake,
@@ -301,8 +318,12 @@ impl Store {
         seconds_limit: u32,
         now: DateTime<Utc>,
         lobby_ends_at: DateTime<Utc>,
-    ) -> StoreResult<SprintRow> {
+    ) -> StoreResult<Result<SprintRow, i64>> {
         let mut tx = self.begin().await?;
+        // Checked in the transaction that seats the host: two quick starts cannot both pass.
+        if let Some(busy) = tx.live_sprint_of(guild, host).await? {
+            return Ok(Err(busy));
+        }
         tx.ensure_guild(guild, now).await?;
         // A member row names the player on the rating board even if they never answer a post.
         tx.touch_member(guild, host, host_name, now).await?;
@@ -332,7 +353,7 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?;
         tx.commit().await?;
-        Ok(row.into())
+        Ok(Ok(row.into()))
     }
 
     pub async fn sprint(
@@ -350,14 +371,11 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar(
-            "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
-             WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
-        )
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .fetch_optional(&self.reader)
-        .await
+        sqlx::query_scalar(LIVE_SPRINT_OF)
+            .bind(id_to_sql(guild))
+            .bind(id_to_sql(user))
+            .fetch_optional(&self.reader)
+            .await
     }
 
     /// Adds a member to a sprint in the lobby, checking the lobby and the seat count in the
@@ -381,15 +399,7 @@ impl Store {
         if state.as_deref() != Some("lobby") {
             return Ok(Err(JoinRefusal::NotOpen));
         }
-        let live: Option<i64> = sqlx::query_scalar(
-            "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
-             WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
-        )
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .fetch_optional(&mut *tx.tx)
-        .await?;
-        match live {
+        match tx.live_sprint_of(guild, user).await? {
             Some(id) if id == sprint_id => return Ok(Err(JoinRefusal::AlreadyIn)),
             Some(id) => return Ok(Err(JoinRefusal::Busy(id))),
             None => {}
@@ -477,7 +487,10 @@ impl Store {
             "UPDATE sprint_players SET position = position + 1, score = score + ?,
                 responses = CASE WHEN responses = '' THEN ? ELSE responses || '|' || ? END,
                 elapsed_ms = ?, finished_at = ?
-             WHERE sprint_id = ? AND user_id = ? AND position = ? AND finished_at IS NULL",
+             WHERE sprint_id = ? AND user_id = ? AND position = ? AND finished_at IS NULL
+                -- An answer that loses the race with the finish must not change a settled result.
+                AND EXISTS (SELECT 1 FROM sprints s
+                            WHERE s.sprint_id = sprint_players.sprint_id AND s.state = 'running')",
         )
         .bind(i64::from(correct))
         .bind(letters)

@@ -551,6 +551,78 @@ async fn concurrent_joins_never_overfill_a_lobby() {
 }
 
 #[tokio::test]
+async fn an_answer_that_loses_the_race_with_the_finish_changes_nothing() {
+    let t = TestEngine::new().await;
+    let duel = t
+        .engine
+        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
+        .await
+        .unwrap();
+    let id = duel.row.sprint_id;
+    t.engine
+        .accept_duel(GUILD, id, BOB, "player")
+        .await
+        .unwrap();
+    t.advance(Duration::minutes(2));
+    t.engine.settle_due_sprints().await.unwrap();
+    let finished = t.engine.load_sprint(GUILD, id).await.unwrap();
+    assert_eq!(finished.row.state, SprintState::Finished);
+    // Alice's press passed its checks before the finish and writes after it.
+    let written = t
+        .store()
+        .record_sprint_answer(id, ALICE, 0, "A", true, 1_000, None)
+        .await
+        .unwrap();
+    assert!(!written, "a settled result does not change");
+    let after = t.engine.load_sprint(GUILD, id).await.unwrap();
+    assert_eq!(after.player(ALICE).unwrap().score, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_member_starting_two_sprints_at_once_gets_one() {
+    let t = TestEngine::new().await;
+    for round in 0..10u64 {
+        let host = 1_000 + round;
+        let lobby = {
+            let engine = t.engine.clone();
+            tokio::spawn(async move {
+                engine
+                    .open_group(GUILD, CHANNEL, host, "host", Some(EXAM), 5, None)
+                    .await
+            })
+        };
+        let duel = {
+            let engine = t.engine.clone();
+            tokio::spawn(async move {
+                engine
+                    .challenge(
+                        GUILD,
+                        CHANNEL,
+                        host,
+                        "host",
+                        5_000 + round,
+                        Some(EXAM),
+                        5,
+                        None,
+                    )
+                    .await
+            })
+        };
+        let started = [lobby.await.unwrap(), duel.await.unwrap()];
+        let refused: Vec<_> = started.into_iter().filter_map(Result::err).collect();
+        assert_eq!(
+            refused.len(),
+            1,
+            "round {round}: exactly one of the two starts"
+        );
+        assert!(matches!(
+            rule(Err::<(), _>(refused.into_iter().next().unwrap())),
+            Rejection::AlreadyInSprint { .. }
+        ));
+    }
+}
+
+#[tokio::test]
 async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     let mut t = TestEngine::new().await;
     let duel = t
