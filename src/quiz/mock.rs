@@ -200,6 +200,9 @@ fn response_of(text: &str) -> Option<Response> {
     (!text.is_empty()).then(|| Response(text.bytes().map(|b| b - b'A').collect()))
 }
 
+/// How long after a mock exam timed out `/mock resume` still brings up its report.
+const RESUMABLE_REPORT: chrono::Duration = chrono::Duration::hours(1);
+
 impl Engine {
     /// Starts a mock exam; a member has one unfinished attempt at a time.
     pub async fn start_mock(
@@ -403,8 +406,13 @@ impl Engine {
             return Ok(Resumed::Running(Box::new(mock)));
         }
         let latest = self.store.finished_mocks(guild, user, 1).await?;
+        // A timed-out attempt's report is what "resume" means only while it is fresh.
+        let recent = self.now() - RESUMABLE_REPORT;
         match latest.first() {
-            Some(row) if row.submitted_at.is_some_and(|at| at >= row.ends_at) => {
+            Some(row)
+                if row.submitted_at.is_some_and(|at| at >= row.ends_at)
+                    && row.ends_at >= recent =>
+            {
                 let report = self.mock_report(guild, user, row.attempt_id).await?;
                 Ok(Resumed::TimedOut(Box::new(report)))
             }

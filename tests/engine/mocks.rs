@@ -332,6 +332,12 @@ async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() 
     assert_eq!(timed_out(t.engine.resume_mock(GUILD, 1).await), attempt);
     t.engine.finish_expired_mocks().await.unwrap();
     assert_eq!(timed_out(t.engine.resume_mock(GUILD, 1).await), attempt);
+    // Hours later the old report is no longer what "resume" means.
+    t.advance(Duration::hours(2));
+    assert_eq!(
+        rejected(t.engine.resume_mock(GUILD, 1).await),
+        Rejection::NoSuchMock
+    );
 
     // A member who submitted has seen the report: nothing to resume.
     let next = t
