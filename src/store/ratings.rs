@@ -1,6 +1,7 @@
 //! Skill ratings per member per guild, per exam and over all exams ("all").
 
 use chrono::{DateTime, Utc};
+use sqlx::{Executor, Sqlite};
 
 use super::{id_to_sql, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::to_millis;
@@ -12,15 +13,26 @@ pub struct Rating {
     pub games: u32,
 }
 
-const SELECT_RATING: &str =
-    "SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?";
-
-fn rating_of((rating, uncertainty, games): (f64, f64, i64)) -> Rating {
-    Rating {
+/// One member's rating for one exam key; read in and out of transactions alike.
+async fn select_rating<'e>(
+    executor: impl Executor<'e, Database = Sqlite>,
+    guild: Snowflake,
+    user: Snowflake,
+    exam: &str,
+) -> StoreResult<Option<Rating>> {
+    let row: Option<(f64, f64, i64)> = sqlx::query_as(
+        "SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?",
+    )
+    .bind(id_to_sql(guild))
+    .bind(id_to_sql(user))
+    .bind(exam)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(|(rating, uncertainty, games)| Rating {
         rating,
         uncertainty,
         games: games as u32,
-    }
+    }))
 }
 
 /// Ratings move inside the transaction that finishes a sprint.
@@ -31,13 +43,7 @@ impl WriteTx {
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<Option<Rating>> {
-        let row: Option<(f64, f64, i64)> = sqlx::query_as(SELECT_RATING)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .bind(exam)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        Ok(row.map(rating_of))
+        select_rating(&mut *self.tx, guild, user, exam).await
     }
 
     pub async fn save_rating(
@@ -73,13 +79,7 @@ impl Store {
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<Option<Rating>> {
-        let row: Option<(f64, f64, i64)> = sqlx::query_as(SELECT_RATING)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .bind(exam)
-            .fetch_optional(&self.writer)
-            .await?;
-        Ok(row.map(rating_of))
+        select_rating(&self.writer, guild, user, exam).await
     }
 
     /// The guild's ratings for one exam key, best first (conservative: rating minus uncertainty).

@@ -1,7 +1,7 @@
 //! Duels and group sprints with their players: rows, so a restart continues them.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{Executor, FromRow, Sqlite, SqliteConnection};
 
 use super::{id_from_sql, id_to_sql, Rating, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
@@ -209,9 +209,22 @@ impl From<PlayerSql> for PlayerRow {
 const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
      message_id, created_at, started_at, ends_at, finished_at, announced_at";
 
-const LIVE_SPRINT_OF: &str =
-    "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
-     WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1";
+/// The sprint a member is in (lobby or running) in this guild, if any; read in and out of
+/// transactions alike.
+async fn select_live_sprint<'e>(
+    executor: impl Executor<'e, Database = Sqlite>,
+    guild: Snowflake,
+    user: Snowflake,
+) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
+         WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
+    )
+    .bind(id_to_sql(guild))
+    .bind(id_to_sql(user))
+    .fetch_optional(executor)
+    .await
+}
 
 const PLAYER_COLUMNS: &str =
     "user_id, joined_at, position, score, elapsed_ms, responses, finished_at,
@@ -250,11 +263,7 @@ impl WriteTx {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar(LIVE_SPRINT_OF)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .fetch_optional(&mut *self.tx)
-            .await
+        select_live_sprint(&mut *self.tx, guild, user).await
     }
 
     pub async fn sprint(
@@ -371,11 +380,7 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar(LIVE_SPRINT_OF)
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .fetch_optional(&self.reader)
-            .await
+        select_live_sprint(&self.reader, guild, user).await
     }
 
     /// Adds a member to a sprint in the lobby, checking the lobby and the seat count in the
