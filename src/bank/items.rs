@@ -574,7 +574,7 @@ impl Fields {
         })
     }
 
-    /// Prose (stem, explanation): trimmed of the leading newline a `"""` block starts with.
+    /// Prose (stem, explanation, scenario): reflowed, so source wrapping never shows in Discord.
     fn text(
         &mut self,
         report: &mut Reporter<'_>,
@@ -582,7 +582,7 @@ impl Fields {
         field: &'static str,
     ) -> Option<String> {
         self.string(report, qid, field)
-            .map(|text| text.trim().to_string())
+            .map(|text| super::prose::reflow(&text))
     }
 
     fn non_blank(

@@ -5,6 +5,7 @@ mod blueprint;
 mod items;
 mod model;
 mod problem;
+mod prose;
 pub mod report;
 mod similarity;
 pub mod source;

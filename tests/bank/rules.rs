@@ -15,6 +15,25 @@ fn the_valid_fixture_loads() {
 }
 
 #[test]
+fn wrapped_prose_loads_as_flowing_text() {
+    let text = with(
+        "explanation = \"Examples in the prompt show the format; the others change weights or randomness.\"",
+        "explanation = \"\"\"\nExamples in the prompt\n  show the format.\n\nThe others change weights or randomness.\"\"\"",
+    );
+    let loaded = load_with(&[("aif-c01", "items.toml", &text)]);
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let question = loaded.bank.question("aif-3.2-901").unwrap();
+    assert_eq!(
+        question.stem,
+        "A travel agency wants booking summaries in a fixed format without retraining a model. Which approach fits?"
+    );
+    assert_eq!(
+        question.explanation,
+        "Examples in the prompt show the format.\n\nThe others change weights or randomness."
+    );
+}
+
+#[test]
 fn duplicate_ids_name_both_places() {
     let text = format!(
         "{VALID}\n{}",
