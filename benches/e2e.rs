@@ -68,10 +68,9 @@ async fn burst(members: u64) {
     let loaded = bank::load_layered(None).unwrap();
     let exam = loaded
         .bank
-        .exams
-        .iter()
-        .find(|e| !e.items.is_empty())
-        .map(|e| e.id.clone())
+        .playable_exams()
+        .next()
+        .and_then(|e| loaded.bank.exam_id(&e.id))
         .expect("a bank with items");
     let engine = Engine::new(
         store.clone(),

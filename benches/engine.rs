@@ -9,7 +9,7 @@ use chrono::{Duration, TimeZone, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use certsprint::bank::{self, Response};
+use certsprint::bank::{self, Response, Scope};
 use certsprint::clock::SystemClock;
 use certsprint::quiz::{AnswerRequest, Engine};
 use certsprint::random::RandomSource;
@@ -125,10 +125,9 @@ async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, pos
     let store = Store::open(&url).await.unwrap();
     let bank = Arc::new(bank::load_layered(None).unwrap().bank);
     let exam = bank
-        .exams
-        .iter()
-        .find(|e| !e.items.is_empty())
-        .map(|e| e.id.clone())
+        .playable_exams()
+        .next()
+        .and_then(|e| bank.exam_id(&e.id))
         .expect("a bank with items");
     let engine = Engine::new(
         store.clone(),
@@ -274,7 +273,7 @@ async fn reads(dir: &tempfile::TempDir, figures: &mut Figures, total: u64) {
         let began = Instant::now();
         let period = [Period::Week, Period::Month, Period::All][(i % 3) as usize];
         engine
-            .leaderboard(guild, None, period, member, 0)
+            .leaderboard(guild, &Scope::All, period, member, 0)
             .await
             .unwrap();
         board.push(began.elapsed());

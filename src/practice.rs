@@ -7,9 +7,22 @@ use std::io::Write;
 use console::Style;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::bank::{letter, Exam, Kind, Question};
-use crate::quiz::grading::{check_shape, parse_letters};
+use crate::bank::{letter, Exam, Kind, Question, Response};
+use crate::quiz::grading::check_shape;
 use crate::quiz::{AnswerRequest, Engine, QuizError, Rejection};
+
+/// The words for the refusals a terminal session can meet (its question timed out, or it was
+/// answered already in another session on the same database).
+fn refusal(rejection: &Rejection) -> String {
+    match rejection {
+        Rejection::Closed { .. } => "This question timed out; here is a new one.".into(),
+        Rejection::AlreadyAnswered { choice, .. } => {
+            format!("Already answered ({choice}); here is a new one.")
+        }
+        Rejection::InvalidResponse(how) => format!("That answer does not fit: {how}."),
+        other => format!("That question cannot be answered here ({other:?})."),
+    }
+}
 use crate::store::{AnswerTally, Snowflake};
 
 /// Terminal practice keeps its history under this guild id (Discord ids are never 0).
@@ -118,10 +131,9 @@ where
 
     let mut summary = Summary::default();
     let exam = match &options.exam {
-        Some(id) => engine
-            .bank
-            .exam(id)
-            .ok_or_else(|| anyhow::anyhow!("{}", Rejection::UnknownExam(id.clone())))?,
+        Some(id) => engine.bank.exam(id).ok_or_else(|| {
+            anyhow::anyhow!("There is no exam {id:?} (see `certsprint bank check`).")
+        })?,
         None => {
             writeln!(
                 out,
@@ -166,13 +178,7 @@ where
     summary.exam = Some(exam.id.clone());
     if let Some(number) = options.domain {
         if exam.domain(number).is_none() {
-            anyhow::bail!(
-                "{}",
-                Rejection::UnknownDomain {
-                    exam: exam.code.clone(),
-                    domain: number
-                }
-            );
+            anyhow::bail!("{} has no domain {number}.", exam.code);
         }
     }
 
@@ -195,9 +201,13 @@ where
         )
     )?;
 
+    let exam_id = engine
+        .bank
+        .exam_id(&exam.id)
+        .expect("the exam was chosen from the bank");
     'questions: for number in 1..=options.count {
         let dealt = engine
-            .start_personal(TERMINAL_GUILD, TERMINAL_USER, &exam.id, options.domain)
+            .start_personal(TERMINAL_GUILD, TERMINAL_USER, &exam_id, options.domain)
             .await?;
         let question = &dealt.question;
         write_question(
@@ -223,14 +233,16 @@ where
                 }
                 _ => {}
             }
-            let response =
-                match parse_letters(text).and_then(|r| check_shape(question, &r).map(|_| r)) {
-                    Ok(response) => response,
-                    Err(message) => {
-                        writeln!(out, "{} {}", styles.bad.apply_to("!"), message)?;
-                        continue;
-                    }
-                };
+            let response = match text
+                .parse::<Response>()
+                .and_then(|r| check_shape(question, &r).map(|_| r))
+            {
+                Ok(response) => response,
+                Err(message) => {
+                    writeln!(out, "{} {}", styles.bad.apply_to("!"), message)?;
+                    continue;
+                }
+            };
             let request = AnswerRequest {
                 guild: TERMINAL_GUILD,
                 post_id: dealt.post.post_id,
@@ -241,7 +253,7 @@ where
             match engine.answer(request).await {
                 Ok(outcome) => break outcome,
                 Err(QuizError::Rejected(rejection)) => {
-                    writeln!(out, "{} {rejection}", styles.bad.apply_to("!"))?;
+                    writeln!(out, "{} {}", styles.bad.apply_to("!"), refusal(&rejection))?;
                     continue 'questions;
                 }
                 Err(error) => return Err(error.into()),

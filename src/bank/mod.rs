@@ -2,17 +2,20 @@
 //! every mistake into a message naming the file, line, question id and field.
 
 mod blueprint;
+mod exam_id;
 mod items;
 mod model;
 mod problem;
 mod prose;
 pub mod report;
+mod response;
 mod similarity;
 pub mod source;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use exam_id::{ExamId, Scope};
 pub use items::{declared_select_count, display_len, EMBED_DESCRIPTION_LIMIT, REVEAL_TEXT_LIMIT};
 pub use model::{letter, letters, Bank, Case, Domain, Exam, Key, Kind, Question, Response, Task};
 pub use problem::Problem;

@@ -1,11 +1,10 @@
 //! The state every handler shares, the error type, and the one place errors become replies.
 
-use std::sync::Arc;
-
-use poise::serenity_prelude as serenity;
-use tokio::sync::Notify;
+use std::sync::{Arc, OnceLock};
 
 use super::drain::InFlight;
+use super::publish::DiscordPublisher;
+use super::reply::{no_pings, private};
 use crate::quiz::{Engine, QuizError};
 
 pub type Error = anyhow::Error;
@@ -13,28 +12,41 @@ pub type Context<'a> = poise::Context<'a, Arc<Data>, Error>;
 
 pub struct Data {
     pub engine: Engine,
-    /// Nudges the closer when a new post may close sooner than it planned to wake.
-    pub wake_closer: Arc<Notify>,
-    /// Nudges the scheduler when a schedule was added, changed or resumed.
-    pub schedule_changed: Arc<Notify>,
+    /// Posts and edits channel messages (shared with the background loops); set once the
+    /// client and its HTTP handle exist, before any event is handled.
+    publisher: OnceLock<Arc<DiscordPublisher>>,
     /// Interactions being handled (see drain).
     pub in_flight: Arc<InFlight>,
-    /// Nudges the sprint timer when a sprint's deadline may have moved earlier.
-    pub sprint_timer: Arc<Notify>,
     /// Sprints with a live-standings edit already planned (see sprint_flow).
     pub standings: Arc<super::sprint_flow::StandingsQueue>,
 }
 
 impl Data {
-    pub fn new(engine: Engine, wake_closer: Arc<Notify>, schedule_changed: Arc<Notify>) -> Data {
+    pub fn new(engine: Engine) -> Data {
         Data {
             engine,
-            wake_closer,
-            schedule_changed,
+            publisher: OnceLock::new(),
             in_flight: Arc::default(),
-            sprint_timer: Arc::default(),
             standings: Arc::default(),
         }
+    }
+
+    pub fn set_publisher(&self, publisher: Arc<DiscordPublisher>) {
+        let _ = self.publisher.set(publisher);
+    }
+
+    /// A handle for work that outlives the interaction.
+    pub fn publisher_handle(&self) -> Arc<DiscordPublisher> {
+        self.publisher
+            .get()
+            .expect("the publisher is set before the client starts")
+            .clone()
+    }
+
+    pub fn publisher(&self) -> &DiscordPublisher {
+        self.publisher
+            .get()
+            .expect("the publisher is set before the client starts")
     }
 }
 
@@ -53,7 +65,7 @@ pub fn user_message(error: &Error, reference: u64) -> String {
         return user.0.clone();
     }
     if let Some(QuizError::Rejected(rejection)) = error.downcast_ref::<QuizError>() {
-        return rejection.to_string();
+        return super::refusal::words(rejection);
     }
     format!("Sorry, something went wrong on our side. It has been logged (ref {reference}).")
 }
@@ -73,12 +85,24 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
             if !is_user_error(&error) {
                 tracing::error!(interaction = reference, command = %ctx.command().qualified_name, error = format!("{error:#}"), "command failed");
             }
-            let reply = poise::CreateReply::default()
+            // Set here too: an error reply may echo what the member typed.
+            let reply = private()
                 .content(user_message(&error, reference))
-                .ephemeral(true)
-                .allowed_mentions(serenity::CreateAllowedMentions::new());
+                .allowed_mentions(no_pings());
             if let Err(send_error) = ctx.send(reply).await {
                 tracing::warn!(interaction = reference, %send_error, "could not send the error reply");
+            }
+        }
+        poise::FrameworkError::CommandCheckFailed {
+            error: Some(error),
+            ctx,
+            ..
+        } => {
+            let reply = private()
+                .content(user_message(&error, ctx.id()))
+                .allowed_mentions(no_pings());
+            if let Err(send_error) = ctx.send(reply).await {
+                tracing::warn!(%send_error, "could not send the refusal");
             }
         }
         poise::FrameworkError::Setup { error, .. } => {

@@ -2,11 +2,9 @@
 //! also gives a fresh interaction token, so an exam longer than 15 minutes never runs on a dead one.
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, ComponentInteractionDataKind, CreateInteractionResponseMessage,
-};
+use serenity::{ComponentInteraction, CreateInteractionResponseMessage};
 
-use super::commands::no_pings;
+use super::components::select_values;
 use super::context::{user_error, Data, Error};
 use super::ids::Action;
 use super::render::controls::so_far_text;
@@ -15,6 +13,7 @@ use super::render::mock::{
     submit_check,
 };
 use super::render::picker::positions;
+use super::reply::no_pings;
 use crate::bank::Response;
 use crate::quiz::{MockExam, QuizError, Rejection};
 
@@ -32,41 +31,46 @@ pub async fn press(
             index,
             letters,
         } => engine
-            .mock_answer(guild, user, attempt, index, to_response(&letters))
+            .mock_answer(guild, user, attempt, index, to_response(&letters)?)
             .await
             .map(View::Item),
-        Action::MockSelect { attempt, index } => {
-            let ComponentInteractionDataKind::StringSelect { values } = &press.data.kind else {
-                return Err(user_error("This control is out of date."));
-            };
-            engine
-                .mock_answer(guild, user, attempt, index, to_response(&values.concat()))
-                .await
-                .map(View::Item)
-        }
+        Action::MockSelect { attempt, index } => engine
+            .mock_answer(
+                guild,
+                user,
+                attempt,
+                index,
+                to_response(&select_values(press)?)?,
+            )
+            .await
+            .map(View::Item),
         Action::MockPick {
             attempt,
             index,
             so_far,
         } => {
-            let ComponentInteractionDataKind::StringSelect { values } = &press.data.kind else {
-                return Err(user_error("This control is out of date."));
-            };
-            let chosen = format!("{so_far}{}", values.concat());
+            let chosen = format!("{so_far}{}", select_values(press)?);
             match engine.running_mock(guild, user, attempt).await {
                 Ok(mut mock) => {
                     let question = mock
                         .items
                         .get(index)
                         .ok_or(QuizError::Rejected(Rejection::NoSuchMock))?;
-                    if chosen.len() >= positions(question) {
+                    // Both parts come from the client: only letters of this item's options count.
+                    let picked: Vec<u8> = to_response(&chosen)?
+                        .0
+                        .into_iter()
+                        .filter(|&i| usize::from(i) < question.options.len())
+                        .collect();
+                    if picked.len() >= positions(question) {
+                        let response = Response(picked[..positions(question)].to_vec());
                         engine
-                            .mock_answer(guild, user, attempt, index, to_response(&chosen))
+                            .mock_answer(guild, user, attempt, index, response)
                             .await
                             .map(View::Item)
                     } else {
                         mock.row.position = index;
-                        Ok(View::Picking(mock, to_response(&chosen).0))
+                        Ok(View::Picking(mock, picked))
                     }
                 }
                 Err(error) => Err(error),
@@ -165,12 +169,8 @@ fn report_message(report: &crate::quiz::MockReport) -> CreateInteractionResponse
         .allowed_mentions(no_pings())
 }
 
-fn to_response(letters: &str) -> Response {
-    Response(
-        letters
-            .bytes()
-            .filter(u8::is_ascii_uppercase)
-            .map(|b| b - b'A')
-            .collect(),
-    )
+fn to_response(letters: &str) -> Result<Response, QuizError> {
+    letters
+        .parse()
+        .map_err(|how| QuizError::Rejected(Rejection::InvalidResponse(how)))
 }

@@ -5,10 +5,14 @@ mod commands;
 mod components;
 mod context;
 mod drain;
+mod exams;
 pub mod ids;
 mod mock_flow;
 mod publish;
+mod question_flow;
+mod refusal;
 pub mod render;
+mod reply;
 mod sprint_flow;
 pub mod text;
 
@@ -19,7 +23,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use serenity::{ClientBuilder, GatewayIntents, HttpBuilder};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, watch};
 
 use crate::config::Token;
 use crate::quiz::Engine;
@@ -60,13 +64,7 @@ pub async fn run_until(
     let http = http.build();
 
     let (setup_failed_tx, mut setup_failed) = mpsc::channel::<String>(1);
-    let wake_closer = Arc::new(Notify::new());
-    let schedule_changed = Arc::new(Notify::new());
-    let data = Arc::new(Data::new(
-        engine.clone(),
-        wake_closer.clone(),
-        schedule_changed.clone(),
-    ));
+    let data = Arc::new(Data::new(engine.clone()));
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -107,19 +105,18 @@ pub async fn run_until(
         client.http.clone(),
         engine.bank.clone(),
     ));
+    data.set_publisher(publisher.clone());
     let (stop_timers, timers_stop) = watch::channel(false);
-    let scheduler = Scheduler::new(engine.clone(), publisher.clone(), wake_closer.clone());
-    let scheduler = tokio::spawn(scheduler.run(schedule_changed, timers_stop.clone()));
-    let sprint_timer = tokio::spawn(sprint_flow::run_timer(
+    let scheduler = Scheduler::new(engine.clone(), publisher.clone());
+    let scheduler = tokio::spawn(scheduler.run(timers_stop.clone()));
+    let sprint_timer = tokio::spawn(crate::schedule::run_timer(
         engine.clone(),
-        client.http.clone(),
-        data.sprint_timer.clone(),
+        publisher.clone(),
         timers_stop.clone(),
     ));
     let closer = tokio::spawn(crate::schedule::run_closer(
         engine.clone(),
         publisher,
-        wake_closer,
         timers_stop,
     ));
 

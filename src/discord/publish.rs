@@ -15,11 +15,13 @@ use serenity::{
     Nonce, RoleId, StatusCode, UserId,
 };
 
-use super::commands::no_pings;
 use super::ids::Action;
 use super::render::question::{answer_components, question_embed, reveal_embed};
+use super::render::sprint::{result_embed, sprint_components, sprint_embed};
+use super::reply::no_pings;
 use super::text::{escape, truncate};
 use crate::bank::{Bank, Question};
+use crate::quiz::sprint::{Sprint, SprintResult};
 use crate::quiz::Reveal;
 use crate::schedule::{PublishError, Publisher};
 use crate::store::{Post, Schedule};
@@ -137,6 +139,40 @@ impl Publisher for DiscordPublisher {
         Ok(())
     }
 
+    async fn show_sprint(&self, sprint: &Sprint) -> Result<(), PublishError> {
+        let Some(message) = sprint.row.message_id else {
+            return Ok(());
+        };
+        let edit = EditMessage::new()
+            .embed(sprint_embed(sprint))
+            .components(sprint_components(sprint))
+            .allowed_mentions(no_pings());
+        let (channel, message) = (
+            ChannelId::new(sprint.row.channel_id),
+            MessageId::new(message),
+        );
+        retrying(|| channel.edit_message(&self.http, message, edit.clone()))
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn announce_sprint(&self, result: &SprintResult) -> Result<(), PublishError> {
+        let sprint_id = result.sprint.row.sprint_id;
+        // Mentions in the result name the players without pinging them. The nonce keeps a
+        // retry after a lost response from posting the result twice.
+        let message = CreateMessage::new()
+            .embed(result_embed(result))
+            .allowed_mentions(no_pings())
+            .nonce(Nonce::String(format!("sr{sprint_id}")))
+            .enforce_nonce(true);
+        let channel = ChannelId::new(result.sprint.row.channel_id);
+        retrying(|| channel.send_message(&self.http, message.clone()))
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
     async fn notify_paused(&self, schedule: &Schedule, reason: &str) -> anyhow::Result<()> {
         // The channel itself is the problem, so the admin who set the schedule up hears by DM.
         let admin = UserId::new(schedule.settings.created_by);
@@ -183,7 +219,7 @@ fn custom_id_of(component: &serenity::ActionRowComponent) -> Option<&str> {
 
 /// A refused call (404/403: the channel or message is gone, or the bot may not post there)
 /// will not work on a retry; anything else may.
-pub(super) fn classify(error: serenity::Error) -> PublishError {
+fn classify(error: serenity::Error) -> PublishError {
     match status_of(&error) {
         Some(status) if status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN => {
             PublishError::Refused(error.to_string())

@@ -22,7 +22,7 @@ use super::{Engine, QuizError, QuizResult, Rejection};
 use crate::bank::{Bank, Key, Kind, Question, Response};
 use crate::clock::Clock;
 use crate::store::{
-    Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store, WriteTx,
+    Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store, StoreError, WriteTx,
 };
 
 /// The most answers committed together.
@@ -86,7 +86,66 @@ impl Engine {
 }
 
 fn stopped() -> QuizError {
-    QuizError::Store(sqlx::Error::PoolClosed)
+    QuizError::Store(StoreError::Closed)
+}
+
+/// Whether `user` may answer `post` at `now`, and its question: the rules that both the
+/// answer itself and anything opened on the way to it (a picker) apply. Whether the member
+/// already answered is the one rule checked only where the answer is written.
+pub fn answerable(
+    bank: &Bank,
+    post: &Post,
+    user: Snowflake,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Arc<Question>, Rejection> {
+    if post.mode == PostMode::Personal && post.owner_id != Some(user) {
+        return Err(Rejection::NotYours);
+    }
+    if matches!(post.state, PostState::Closed | PostState::Missed) || now >= post.closes_at {
+        return Err(Rejection::Closed {
+            closed_at: post.closes_at,
+        });
+    }
+    bank.question(&post.question_id)
+        .cloned()
+        .ok_or(Rejection::UnknownPost)
+}
+
+impl Engine {
+    /// A post `user` may still answer, with its question: for controls that lead to an answer
+    /// (the step-by-step picker), so a stale one is refused before any step.
+    pub async fn open_for_answer(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        user: Snowflake,
+    ) -> QuizResult<(Post, Arc<Question>)> {
+        let post = self
+            .store
+            .post(guild, post_id)
+            .await?
+            .ok_or(Rejection::UnknownPost)?;
+        let question = answerable(&self.bank, &post, user, self.now())?;
+        if let Some(previous) = self.store.answer_of(post.post_id, user).await? {
+            return Err(Rejection::AlreadyAnswered {
+                choice: previous.choice,
+                correct: previous.correct,
+            }
+            .into());
+        }
+        Ok((post, question))
+    }
+
+    /// A post of this guild, for showing it (a closed question's answer, a practice question's
+    /// domain filter).
+    pub async fn post(&self, guild: Snowflake, post_id: i64) -> QuizResult<Option<Post>> {
+        Ok(self.store.post(guild, post_id).await?)
+    }
+
+    /// Deletes everything the member left in this guild; returns how many answers went.
+    pub async fn forget_member(&self, guild: Snowflake, user: Snowflake) -> QuizResult<u64> {
+        Ok(self.store.forget_member(guild, user).await?)
+    }
 }
 
 /// Owns what recording needs (not the engine, so dropping every engine ends the writer).
@@ -125,7 +184,7 @@ impl Writer {
             let outcome = self.record(&mut tx, &mut cache, pending).await;
             if let Err(QuizError::Store(error)) = &outcome {
                 // The transaction may hold half an answer: acknowledge nothing from it.
-                let error = sqlx::Error::Protocol(format!("batch rolled back: {error}"));
+                let error = StoreError::Aborted(format!("batch rolled back: {error}"));
                 drop(tx);
                 return fail_all(batch, &error);
             }
@@ -156,20 +215,7 @@ impl Writer {
             .post(tx, request.guild, request.post_id)
             .await?
             .ok_or(Rejection::UnknownPost)?;
-        if post.mode == PostMode::Personal && post.owner_id != Some(request.user) {
-            return Err(Rejection::NotYours.into());
-        }
-        if matches!(post.state, PostState::Closed | PostState::Missed) || now >= post.closes_at {
-            return Err(Rejection::Closed {
-                closed_at: post.closes_at,
-            }
-            .into());
-        }
-        let question = self
-            .bank
-            .question(&post.question_id)
-            .cloned()
-            .ok_or(Rejection::UnknownPost)?;
+        let question = answerable(&self.bank, &post, request.user, now)?;
         check_shape(&question, &request.response).map_err(Rejection::InvalidResponse)?;
         let mut response = request.response.clone();
         if question.kind == Kind::Multiple {
@@ -332,12 +378,12 @@ impl BatchCache {
     }
 }
 
-fn fail_all(batch: Vec<Pending>, error: &sqlx::Error) {
+fn fail_all(batch: Vec<Pending>, error: &StoreError) {
     tracing::warn!(%error, answers = batch.len(), "an answer batch failed; none of it was acknowledged");
     for pending in batch {
         let _ = pending
             .reply
-            .send(Err(QuizError::Store(sqlx::Error::Protocol(format!(
+            .send(Err(QuizError::Store(StoreError::Aborted(format!(
                 "answer not recorded: {error}"
             )))));
     }

@@ -44,37 +44,3 @@ pub fn check_shape(question: &Question, response: &Response) -> Result<(), Strin
         _ => Ok(()),
     }
 }
-
-/// Reads typed letters forgivingly: case, spaces, commas and other separators are ignored
-/// ("b", "A C", "a,c", " CADB "). Anything that is not a letter or separator is refused.
-pub fn parse_letters(text: &str) -> Result<Response, String> {
-    let mut indices = Vec::new();
-    for c in text.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' => indices.push(c.to_ascii_uppercase() as u8 - b'A'),
-            ' ' | ',' | ';' | '-' | '>' | '/' | '\t' | '.' => {}
-            other => return Err(format!("{other:?} is not an option letter")),
-        }
-    }
-    if indices.is_empty() {
-        return Err("type the letter(s) of your answer".into());
-    }
-    Ok(Response(indices))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn letters_forgive_case_and_separators() {
-        assert_eq!(parse_letters(" a, c ").unwrap(), Response(vec![0, 2]));
-        assert_eq!(parse_letters("CADB").unwrap(), Response(vec![2, 0, 3, 1]));
-        assert_eq!(
-            parse_letters("c > a > d > b").unwrap(),
-            Response(vec![2, 0, 3, 1])
-        );
-        assert!(parse_letters("1").is_err());
-        assert!(parse_letters("   ").is_err());
-    }
-}

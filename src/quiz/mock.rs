@@ -14,7 +14,7 @@ use rand::Rng;
 
 use super::grading::{check_shape, is_correct};
 use super::{Engine, QuizResult, Rejection};
-use crate::bank::{Exam, Kind, Question, Response};
+use crate::bank::{Exam, ExamId, Kind, Question, Response};
 use crate::store::{MockRow, Snowflake, WriteTx};
 
 /// The raw share of the items assumed to sit at the passing scaled score. AWS does not publish
@@ -196,8 +196,9 @@ fn owned_unfinished(row: Option<MockRow>, user: Snowflake) -> QuizResult<MockRow
     Ok(row)
 }
 
+/// A stored response ("" when the item is unanswered).
 fn response_of(text: &str) -> Option<Response> {
-    (!text.is_empty()).then(|| Response(text.bytes().map(|b| b - b'A').collect()))
+    text.parse().ok()
 }
 
 /// How long after a mock exam timed out `/mock resume` still brings up its report.
@@ -209,10 +210,10 @@ impl Engine {
         &self,
         guild: Snowflake,
         user: Snowflake,
-        exam_id: &str,
+        exam_id: &ExamId,
         length: MockLength,
     ) -> QuizResult<MockExam> {
-        let exam = self.exam(exam_id)?;
+        let exam = self.exam(exam_id.as_str())?;
         // Check and insert in one writer transaction, so two quick starts cannot both find
         // nothing running.
         let mut tx = self.store.begin().await?;
@@ -244,6 +245,7 @@ impl Engine {
             )
             .await?;
         tx.commit().await?;
+        self.signals.timer.raise();
         Ok(MockExam { row, items })
     }
 

@@ -2,6 +2,7 @@
 //! It decides; `store` persists; the Discord adapter and the terminal practice mode call it.
 
 mod answering;
+mod background;
 pub mod calendar;
 pub mod grading;
 pub mod mock;
@@ -9,8 +10,11 @@ pub mod picking;
 mod posting;
 pub mod ratings;
 pub mod readiness;
+mod reports;
 pub mod review;
+mod schedules;
 pub mod scoring;
+mod signals;
 pub mod sprint;
 mod standings;
 mod stats;
@@ -22,50 +26,101 @@ use chrono::{DateTime, Utc};
 use crate::bank::Bank;
 use crate::clock::Clock;
 use crate::random::RandomSource;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-pub use answering::{AnswerOutcome, AnswerRequest};
+pub use answering::{answerable, AnswerOutcome, AnswerRequest};
 pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;
+pub use schedules::{ScheduleRequest, ScheduleSaved};
+pub use signals::{Signal, Signals};
 pub use standings::PAGE_SIZE;
 pub use stats::{DomainStats, ExamStats, MemberStats, TaskStats, Trend};
 
-/// What a user did that the engine refuses, in words fit to show them.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What a user did that the engine refuses. The adapters (Discord, the terminal) turn each
+/// into words; the engine only says which rule applied.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
-    #[error("That question is no longer available.")]
     UnknownPost,
-    #[error("This question closed at {closed_at}; answers are no longer taken.")]
-    Closed { closed_at: DateTime<Utc> },
-    #[error("You already answered {choice}; the first answer counts.")]
-    AlreadyAnswered { choice: String, correct: bool },
-    #[error("That answer does not fit this question: {0}.")]
+    Closed {
+        closed_at: DateTime<Utc>,
+    },
+    AlreadyAnswered {
+        choice: String,
+        correct: bool,
+    },
+    /// The response does not fit the item; the text says how (from `grading::check_shape`).
     InvalidResponse(String),
-    #[error("This question was dealt to someone else.")]
     NotYours,
-    #[error("There is no exam {0:?} (try aif-c01, mla-c01 or aip-c01).")]
     UnknownExam(String),
-    #[error("{exam} has no domain {domain}.")]
-    UnknownDomain { exam: String, domain: u8 },
-    #[error("{0} has no questions to draw from.")]
+    UnknownDomain {
+        exam: String,
+        domain: u8,
+    },
+    /// The exam (its code) has nothing to draw from.
     NoQuestions(String),
-    #[error(
-        "You already have a mock exam running (attempt {attempt_id}); finish or submit it first."
-    )]
-    MockInProgress { attempt_id: i64 },
-    #[error("That mock exam is over; its report is ready.")]
-    MockFinished { attempt_id: i64 },
-    #[error("That mock exam is still running; its report and review open once it is submitted.")]
+    MockInProgress {
+        attempt_id: i64,
+    },
+    MockFinished {
+        attempt_id: i64,
+    },
     MockNotOver,
-    #[error("There is no such mock exam.")]
     NoSuchMock,
-    #[error("You are already in a sprint; finish it first.")]
-    AlreadyInSprint { sprint_id: i64 },
-    #[error("There is no such sprint.")]
+    AlreadyInSprint {
+        sprint_id: i64,
+    },
     NoSuchSprint,
-    #[error("{0}")]
-    SprintRule(String),
+    Sprint(SprintRefusal),
+}
+
+/// Why a sprint action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SprintRefusal {
+    DuelYourself,
+    /// The challenged member is in a sprint already.
+    OpponentBusy,
+    QuestionCount {
+        min: u32,
+        max: u32,
+    },
+    NotOpen,
+    Expired,
+    AlreadyInLobby,
+    LobbyFull {
+        seats: usize,
+    },
+    NotInLobby,
+    OnlyHostStarts,
+    TooFewPlayers {
+        min: usize,
+    },
+    NotRunning,
+    /// A stale or repeated press on a question the player already answered.
+    AlreadyAnswered,
+    /// Time ran out; the result is in the channel.
+    Finished,
+}
+
+impl std::fmt::Display for Rejection {
+    /// For logs; people see the adapter's words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refused: {self:?}")
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+impl From<SprintRefusal> for Rejection {
+    fn from(refusal: SprintRefusal) -> Rejection {
+        Rejection::Sprint(refusal)
+    }
+}
+
+impl From<SprintRefusal> for QuizError {
+    fn from(refusal: SprintRefusal) -> QuizError {
+        QuizError::Rejected(Rejection::Sprint(refusal))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,18 +128,19 @@ pub enum QuizError {
     #[error(transparent)]
     Rejected(#[from] Rejection),
     #[error("storage failed: {0}")]
-    Store(#[from] sqlx::Error),
+    Store(#[from] StoreError),
 }
 
 pub type QuizResult<T> = Result<T, QuizError>;
 
 #[derive(Clone)]
 pub struct Engine {
-    pub store: Store,
+    store: Store,
     pub bank: Arc<Bank>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<RandomSource>,
     answers: Arc<answering::AnswerQueue>,
+    signals: Arc<Signals>,
 }
 
 impl Engine {
@@ -100,7 +156,13 @@ impl Engine {
             clock,
             random,
             answers: Arc::default(),
+            signals: Arc::default(),
         }
+    }
+
+    /// The wake-ups of the background loops (they wait on these; engine operations raise them).
+    pub fn signals(&self) -> &Signals {
+        &self.signals
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::picking::{next_for_channel, next_for_member};
 use super::{Engine, QuizResult, Rejection};
-use crate::bank::Question;
+use crate::bank::{ExamId, Question, Scope};
 use crate::store::{NewPost, OptionTally, Post, PostMode, PostState, Snowflake};
 
 /// How long a personal practice question stays answerable.
@@ -42,11 +42,11 @@ impl Engine {
         &self,
         guild: Snowflake,
         channel: Snowflake,
-        exam_id: &str,
+        exam_id: &ExamId,
         schedule: Option<(i64, DateTime<Utc>)>,
         window: Duration,
     ) -> QuizResult<(Post, Arc<Question>)> {
-        let exam = self.exam(exam_id)?;
+        let exam = self.exam(exam_id.as_str())?;
         let (cycle, used) = self.store.channel_cycle(guild, channel, &exam.id).await?;
         let (question, new_cycle) = self
             .random
@@ -77,6 +77,7 @@ impl Engine {
             )
             .await?;
         tx.commit().await?;
+        self.signals.closer.raise();
         Ok((post, question))
     }
 
@@ -86,7 +87,9 @@ impl Engine {
         post_id: i64,
         message_id: Snowflake,
     ) -> QuizResult<()> {
-        Ok(self.store.mark_posted(guild, post_id, message_id).await?)
+        self.store.mark_posted(guild, post_id, message_id).await?;
+        self.signals.closer.raise();
+        Ok(())
     }
 
     /// Deals a member a personal practice question: a due review card first, else a fresh item
@@ -95,10 +98,10 @@ impl Engine {
         &self,
         guild: Snowflake,
         user: Snowflake,
-        exam_id: &str,
+        exam_id: &ExamId,
         domain: Option<u8>,
     ) -> QuizResult<PersonalQuestion> {
-        let exam = self.exam(exam_id)?;
+        let exam = self.exam(exam_id.as_str())?;
         if let Some(number) = domain {
             if exam.domain(number).is_none() {
                 return Err(Rejection::UnknownDomain {
@@ -156,6 +159,7 @@ impl Engine {
             )
             .await?;
         tx.commit().await?;
+        self.signals.closer.raise();
         Ok(PersonalQuestion {
             post,
             question,
@@ -195,33 +199,55 @@ impl Engine {
     }
 }
 
-/// The exams an "all" schedule rotates through, in order.
-pub const ROTATION: [&str; 3] = ["aif-c01", "mla-c01", "aip-c01"];
-
 impl Engine {
     /// The exam a channel's next question comes from: the schedule's exam, or for "all" the
-    /// exam after the one the channel saw last.
+    /// exam after the one the channel saw last, rotating through the exams members can study
+    /// (retiring exams are left out of the rotation).
     pub async fn resolve_channel_exam(
         &self,
         guild: Snowflake,
         channel: Snowflake,
-        exam: &str,
-    ) -> QuizResult<String> {
-        if exam != "all" {
-            return Ok(self.exam(exam)?.id.clone());
+        scope: &str,
+    ) -> QuizResult<ExamId> {
+        match self.bank.scope(scope) {
+            Some(Scope::Exam(id)) => return Ok(id),
+            Some(Scope::All) => {}
+            None => return Err(Rejection::UnknownExam(scope.to_string()).into()),
         }
-        let loaded: Vec<&str> = ROTATION
-            .iter()
-            .copied()
-            .filter(|id| self.bank.exam(id).is_some_and(|e| !e.items.is_empty()))
+        let rotation: Vec<&str> = self
+            .bank
+            .rotation()
+            .into_iter()
+            .map(|exam| exam.id.as_str())
             .collect();
         let last = self.store.last_channel_exam(guild, channel).await?;
-        let next = match last.and_then(|last| loaded.iter().position(|id| *id == last)) {
-            Some(at) => loaded[(at + 1) % loaded.len()],
-            None => *loaded
+        let next = match last.and_then(|last| rotation.iter().position(|id| *id == last)) {
+            Some(at) => rotation[(at + 1) % rotation.len()],
+            None => *rotation
                 .first()
                 .ok_or_else(|| Rejection::NoQuestions("any exam".into()))?,
         };
-        Ok(next.to_string())
+        self.bank
+            .exam_id(next)
+            .ok_or_else(|| Rejection::UnknownExam(next.to_string()).into())
+    }
+
+    /// The exam a member practises when they name none: the one they answered most, else the
+    /// first exam members can study.
+    pub async fn favourite_exam(&self, guild: Snowflake, user: Snowflake) -> QuizResult<ExamId> {
+        let tallies = self.store.tally_by_exam(guild, user).await?;
+        let mut loaded: Vec<_> = tallies
+            .into_iter()
+            .filter_map(|t| Some((self.bank.exam_id(&t.exam)?, t.tally.answered)))
+            .collect();
+        loaded.sort_by_key(|(_, answered)| std::cmp::Reverse(*answered));
+        if let Some((id, _)) = loaded.into_iter().next() {
+            return Ok(id);
+        }
+        self.bank
+            .rotation()
+            .first()
+            .and_then(|exam| self.bank.exam_id(&exam.id))
+            .ok_or_else(|| Rejection::NoQuestions("any exam".into()).into())
     }
 }

@@ -11,10 +11,10 @@ use rand_chacha::ChaCha8Rng;
 use super::grading::{check_shape, is_correct};
 use super::mock::draw;
 use super::ratings::{fresh, rate};
-use super::{Engine, QuizResult, Rejection};
-use crate::bank::{Question, Response};
+use super::{Engine, QuizResult, Rejection, SprintRefusal};
+use crate::bank::{Question, Response, Scope};
 use crate::store::{
-    JoinRefusal, PlayerOutcome, PlayerRow, Rating, Snowflake, SprintRow, SprintState,
+    JoinRefusal, NewSprint, PlayerOutcome, PlayerRow, Rating, Snowflake, SprintRow, SprintState,
 };
 
 pub const MIN_QUESTIONS: u32 = 5;
@@ -27,6 +27,19 @@ pub const LOBBY_TIME: Duration = Duration::minutes(10);
 pub const ANNOUNCE_RETRY_AFTER: Duration = Duration::minutes(1);
 /// Results older than this are no longer news: stop trying to post them.
 pub const ANNOUNCE_GIVE_UP: Duration = Duration::days(1);
+
+/// What a member asks for with /sprint duel or /sprint open.
+#[derive(Debug, Clone)]
+pub struct SprintRequest<'a> {
+    pub guild: Snowflake,
+    pub channel: Snowflake,
+    pub host: Snowflake,
+    pub host_name: &'a str,
+    pub exam: &'a Scope,
+    pub questions: u32,
+    /// The time limit; one minute a question when not given.
+    pub minutes: Option<u32>,
+}
 
 #[derive(Debug, Clone)]
 pub struct Sprint {
@@ -93,12 +106,7 @@ impl Engine {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let items: Vec<Arc<Question>> = if exam == "all" {
             // Round-robin over the exams, each drawn to its own blueprint.
-            let exams: Vec<_> = self
-                .bank
-                .exams
-                .iter()
-                .filter(|e| !e.items.is_empty())
-                .collect();
+            let exams = self.bank.rotation();
             let mut per_exam: Vec<Vec<Arc<Question>>> = exams
                 .iter()
                 .enumerate()
@@ -134,114 +142,93 @@ impl Engine {
         Ok(items.iter().map(|q| q.id.clone()).collect())
     }
 
-    fn exam_key(&self, exam: Option<&str>) -> QuizResult<String> {
-        match exam {
-            None | Some("all") => Ok("all".to_string()),
-            Some(id) => Ok(self.exam(id)?.id.clone()),
-        }
-    }
-
     /// A challenge to one opponent; it waits for Accept or Decline.
-    #[allow(clippy::too_many_arguments)]
     pub async fn challenge(
         &self,
-        guild: Snowflake,
-        channel: Snowflake,
-        challenger: Snowflake,
-        challenger_name: &str,
+        request: SprintRequest<'_>,
         opponent: Snowflake,
-        exam: Option<&str>,
-        questions: u32,
-        minutes: Option<u32>,
     ) -> QuizResult<Sprint> {
-        if challenger == opponent {
-            return Err(Rejection::SprintRule("You cannot duel yourself.".into()).into());
+        if request.host == opponent {
+            return Err(SprintRefusal::DuelYourself.into());
         }
-        self.ensure_free(guild, challenger).await?;
-        if self.store.live_sprint_of(guild, opponent).await?.is_some() {
-            return Err(Rejection::SprintRule(
-                "They are in a sprint already; challenge them when it is over.".into(),
-            )
-            .into());
+        self.ensure_free(request.guild, request.host).await?;
+        if self
+            .store
+            .live_sprint_of(request.guild, opponent)
+            .await?
+            .is_some()
+        {
+            return Err(SprintRefusal::OpponentBusy.into());
         }
-        self.create_sprint(
-            guild,
-            channel,
-            Some(opponent),
-            (challenger, challenger_name),
-            exam,
-            questions,
-            minutes,
-        )
-        .await
+        self.create_sprint(request, Some(opponent)).await
     }
 
     /// A group lobby that others join; the host starts it.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn open_group(
+    pub async fn open_group(&self, request: SprintRequest<'_>) -> QuizResult<Sprint> {
+        self.ensure_free(request.guild, request.host).await?;
+        self.create_sprint(request, None).await
+    }
+
+    async fn create_sprint(
         &self,
-        guild: Snowflake,
-        channel: Snowflake,
-        host: Snowflake,
-        host_name: &str,
-        exam: Option<&str>,
-        questions: u32,
-        minutes: Option<u32>,
+        request: SprintRequest<'_>,
+        opponent: Option<Snowflake>,
     ) -> QuizResult<Sprint> {
-        self.ensure_free(guild, host).await?;
-        self.create_sprint(
+        let SprintRequest {
             guild,
             channel,
-            None,
-            (host, host_name),
+            host,
+            host_name,
             exam,
             questions,
             minutes,
-        )
-        .await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn create_sprint(
-        &self,
-        guild: Snowflake,
-        channel: Snowflake,
-        opponent: Option<Snowflake>,
-        (host, host_name): (Snowflake, &str),
-        exam: Option<&str>,
-        questions: u32,
-        minutes: Option<u32>,
-    ) -> QuizResult<Sprint> {
+        } = request;
         if !(MIN_QUESTIONS..=MAX_QUESTIONS).contains(&questions) {
-            return Err(Rejection::SprintRule(format!(
-                "A sprint has {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."
-            ))
+            return Err(SprintRefusal::QuestionCount {
+                min: MIN_QUESTIONS,
+                max: MAX_QUESTIONS,
+            }
             .into());
         }
-        let exam = self.exam_key(exam)?;
+        let exam = exam.as_str();
         let seed = self.random.next_seed() >> 1; // fits SQLite's signed integer
-        let ids = self.draw_sprint(&exam, questions, seed)?;
+        let ids = self.draw_sprint(exam, questions, seed)?;
         let minutes = minutes.unwrap_or(ids.len() as u32).clamp(1, 60);
         let now = self.now();
         let row = self
             .store
-            .insert_sprint(
+            .insert_sprint(&NewSprint {
                 guild,
                 channel,
-                opponent.is_some(),
+                duel: opponent.is_some(),
                 opponent,
                 host,
                 host_name,
-                &exam,
-                &ids,
+                exam,
+                items: &ids,
                 seed,
-                minutes * 60,
-                now,
-                now + LOBBY_TIME,
-            )
+                seconds_limit: minutes * 60,
+                created_at: now,
+                lobby_ends_at: now + LOBBY_TIME,
+            })
             .await?
             .map_err(|sprint_id| Rejection::AlreadyInSprint { sprint_id })?;
+        self.signals.timer.raise();
         self.load_sprint(guild, row.sprint_id).await
+    }
+
+    /// Records the channel message that shows the sprint, so the timer can update it.
+    pub async fn set_sprint_message(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        message: Snowflake,
+    ) -> QuizResult<()> {
+        self.store
+            .set_sprint_message(guild, sprint_id, message)
+            .await?;
+        self.signals.timer.raise();
+        Ok(())
     }
 
     pub async fn load_sprint(&self, guild: Snowflake, sprint_id: i64) -> QuizResult<Sprint> {
@@ -256,7 +243,7 @@ impl Engine {
     async fn in_lobby(&self, guild: Snowflake, sprint_id: i64) -> QuizResult<Sprint> {
         let sprint = self.load_sprint(guild, sprint_id).await?;
         if sprint.row.state != SprintState::Lobby {
-            return Err(Rejection::SprintRule("This sprint is no longer open.".into()).into());
+            return Err(SprintRefusal::NotOpen.into());
         }
         if sprint
             .row
@@ -264,7 +251,7 @@ impl Engine {
             .is_some_and(|deadline| self.now() >= deadline)
         {
             self.settle(guild, sprint_id).await?;
-            return Err(Rejection::SprintRule("This challenge has expired.".into()).into());
+            return Err(SprintRefusal::Expired.into());
         }
         Ok(sprint)
     }
@@ -304,13 +291,9 @@ impl Engine {
             Err(refusal) => refusal,
         };
         Err(match refusal {
-            JoinRefusal::NotOpen => Rejection::SprintRule("This sprint is no longer open.".into()),
-            JoinRefusal::AlreadyIn => {
-                Rejection::SprintRule("You are already in this lobby.".into())
-            }
-            JoinRefusal::Full => {
-                Rejection::SprintRule(format!("The lobby is full ({seats} players)."))
-            }
+            JoinRefusal::NotOpen => SprintRefusal::NotOpen.into(),
+            JoinRefusal::AlreadyIn => SprintRefusal::AlreadyInLobby.into(),
+            JoinRefusal::Full => SprintRefusal::LobbyFull { seats }.into(),
             JoinRefusal::Busy(sprint_id) => Rejection::AlreadyInSprint { sprint_id },
         }
         .into())
@@ -363,7 +346,7 @@ impl Engine {
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
         if sprint.player(user).is_none() {
-            return Err(Rejection::SprintRule("You are not in this lobby.".into()).into());
+            return Err(SprintRefusal::NotInLobby.into());
         }
         if user == sprint.row.host_id {
             // The host leaving closes the lobby.
@@ -391,12 +374,10 @@ impl Engine {
     ) -> QuizResult<Sprint> {
         let sprint = self.in_lobby(guild, sprint_id).await?;
         if user != sprint.row.host_id {
-            return Err(Rejection::SprintRule("Only the host can start the sprint.".into()).into());
+            return Err(SprintRefusal::OnlyHostStarts.into());
         }
         if sprint.players.len() < 2 {
-            return Err(
-                Rejection::SprintRule("A group sprint needs at least 2 players.".into()).into(),
-            );
+            return Err(SprintRefusal::TooFewPlayers { min: 2 }.into());
         }
         self.begin_race(guild, sprint).await
     }
@@ -414,6 +395,7 @@ impl Engine {
                 now,
             )
             .await?;
+        self.signals.timer.raise();
         self.load_sprint(guild, sprint.row.sprint_id).await
     }
 
@@ -429,7 +411,7 @@ impl Engine {
         let sprint = self.load_sprint(guild, sprint_id).await?;
         let player = sprint.player(user).ok_or(Rejection::NotYours)?;
         if sprint.row.state != SprintState::Running {
-            return Err(Rejection::SprintRule("This sprint is not running.".into()).into());
+            return Err(SprintRefusal::NotRunning.into());
         }
         let now = self.now();
         if sprint.row.ends_at.is_some_and(|end| now >= end) {
@@ -441,10 +423,7 @@ impl Engine {
             });
         }
         if index != player.position {
-            return Err(Rejection::SprintRule(
-                "That question is already answered; carry on with the next.".into(),
-            )
-            .into());
+            return Err(SprintRefusal::AlreadyAnswered.into());
         }
         let question = sprint.items.get(index).ok_or(Rejection::NoSuchSprint)?;
         check_shape(question, &response).map_err(Rejection::InvalidResponse)?;
@@ -471,10 +450,10 @@ impl Engine {
         {
             let finished =
                 self.load_sprint(guild, sprint_id).await?.row.state != SprintState::Running;
-            return Err(Rejection::SprintRule(if finished {
-                "Time is up: this sprint has finished, and its result is in the channel.".into()
+            return Err((if finished {
+                SprintRefusal::Finished
             } else {
-                "That question is already answered; carry on with the next.".into()
+                SprintRefusal::AlreadyAnswered
             })
             .into());
         }
@@ -663,7 +642,9 @@ fn rank(sprint: &Sprint) -> Vec<Placing> {
     for player in &sprint.players {
         let mut per_domain: Vec<(u8, u32, u32)> = Vec::new();
         for (item, letters) in sprint.items.iter().zip(&player.responses) {
-            let right = is_correct(item, &Response(letters.bytes().map(|b| b - b'A').collect()));
+            let right = letters
+                .parse::<Response>()
+                .is_ok_and(|response| is_correct(item, &response));
             match per_domain.iter_mut().find(|(d, _, _)| *d == item.domain) {
                 Some(entry) => {
                     entry.1 += u32::from(right);

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 
 use super::calendar::day_start;
 use super::{Engine, QuizResult};
+use crate::bank::{ExamId, Scope};
 use crate::store::{Period, Snowflake, Standing};
 
 /// Rows on one leaderboard page.
@@ -18,26 +19,17 @@ impl Engine {
     pub async fn leaderboard(
         &self,
         guild: Snowflake,
-        exam: Option<&str>,
+        scope: &Scope,
         period: Period,
         caller: Snowflake,
         page: u32,
     ) -> QuizResult<Standing> {
-        let exam_id = match exam {
-            Some(id) => Some(self.exam(id)?.id.clone()),
-            None => None,
-        };
+        let exam_id = scope.exam().map(ExamId::as_str);
         let zone = self.store.guild_timezone(guild).await?;
         let key = period.key(self.now(), zone);
         let fetch = |page: u32| {
-            self.store.standing(
-                guild,
-                exam_id.as_deref(),
-                &key,
-                caller,
-                PAGE_SIZE,
-                page * PAGE_SIZE,
-            )
+            self.store
+                .standing(guild, exam_id, &key, caller, PAGE_SIZE, page * PAGE_SIZE)
         };
         let mut standing = fetch(page).await?;
         if standing.top.is_empty() && page > 0 {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use super::{PublishError, Publisher};
 use crate::quiz::Engine;
@@ -27,12 +27,11 @@ const REVEALS_PER_PASS: u32 = 100;
 pub async fn run_closer<P: Publisher>(
     engine: Engine,
     publisher: Arc<P>,
-    wake: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
         // Register for wake-ups before reading the database, so none falls between the two.
-        let woken = wake.notified();
+        let woken = engine.signals().closer.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
 
@@ -40,7 +39,7 @@ pub async fn run_closer<P: Publisher>(
             tracing::warn!(%error, "closing due questions failed; will retry");
         }
         let now = engine.now();
-        let next = match next_work_at(&engine).await {
+        let next = match engine.next_closer_work_at().await {
             Ok(Some(at)) => at.min(now + MAX_SLEEP),
             Ok(None) => now + MAX_SLEEP,
             Err(error) => {
@@ -56,17 +55,10 @@ pub async fn run_closer<P: Publisher>(
     }
 }
 
-/// The next close or owed reveal, whichever comes first.
-async fn next_work_at(engine: &Engine) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
-    let close = engine.store.next_close_at().await?;
-    let reveal = engine.store.next_reveal_at().await?;
-    Ok(close.into_iter().chain(reveal).min())
-}
-
 /// Closes every post whose window has ended, then delivers the reveals owed; returns how many
 /// posts it closed.
 pub async fn close_due<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<usize> {
-    let due = engine.store.posts_due_to_close(engine.now()).await?;
+    let due = engine.posts_due_to_close().await?;
     let mut closed = 0;
     for post in due {
         if engine.close_post(post.guild_id, post.post_id).await? {
@@ -79,31 +71,24 @@ pub async fn close_due<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::
 
 /// Edits every closed channel question whose reveal is due.
 async fn deliver_reveals<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<()> {
-    for owed in engine
-        .store
-        .reveals_due(engine.now(), REVEALS_PER_PASS)
-        .await?
-    {
+    for owed in engine.reveals_due(REVEALS_PER_PASS).await? {
         let OwedReveal { post, attempts } = owed;
         let (guild, post_id) = (post.guild_id, post.post_id);
         let reveal = engine.reveal(post).await?;
         match publisher.reveal(reveal).await {
-            Ok(()) => engine.store.settle_reveal(guild, post_id).await?,
+            Ok(()) => engine.settle_reveal(guild, post_id).await?,
             Err(PublishError::Refused(reason)) => {
                 tracing::warn!(post = post_id, %reason, "the question's message is gone; no reveal");
-                engine.store.settle_reveal(guild, post_id).await?;
+                engine.settle_reveal(guild, post_id).await?;
             }
             Err(PublishError::Unavailable(reason)) if attempts + 1 >= REVEAL_ATTEMPTS => {
                 tracing::error!(post = post_id, %reason, attempts = attempts + 1, "giving up revealing a question");
-                engine.store.settle_reveal(guild, post_id).await?;
+                engine.settle_reveal(guild, post_id).await?;
             }
             Err(PublishError::Unavailable(reason)) => {
                 let retry_at = engine.now() + reveal_pause(attempts);
                 tracing::warn!(post = post_id, %reason, %retry_at, "revealing a question failed; will retry");
-                engine
-                    .store
-                    .postpone_reveal(guild, post_id, retry_at)
-                    .await?;
+                engine.postpone_reveal(guild, post_id, retry_at).await?;
             }
         }
     }

@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use crate::bank::Question;
+use crate::quiz::sprint::{Sprint, SprintResult};
 use crate::quiz::Reveal;
 use crate::store::{Post, Schedule, Snowflake};
 
@@ -40,6 +41,17 @@ pub trait Publisher: Send + Sync + 'static {
     /// Edits a closed channel question to show the key, explanation and results. `Refused`:
     /// the message or channel is gone, so trying again cannot help.
     fn reveal(&self, reveal: Reveal) -> impl Future<Output = Result<(), PublishError>> + Send;
+
+    /// Shows a sprint's current state (lobby, live standings, final) on its channel message.
+    fn show_sprint(&self, sprint: &Sprint)
+        -> impl Future<Output = Result<(), PublishError>> + Send;
+
+    /// Posts a finished sprint's result in its channel. Posting the same result twice must not
+    /// make two messages (Discord: the result's nonce is enforced).
+    fn announce_sprint(
+        &self,
+        result: &SprintResult,
+    ) -> impl Future<Output = Result<(), PublishError>> + Send;
 
     /// Tells a schedule's admins, once, that it was paused because it could not post.
     fn notify_paused(

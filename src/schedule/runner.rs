@@ -12,11 +12,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use super::{PublishError, Publisher, Rule};
 use crate::quiz::{Engine, QuizError};
-use crate::store::{Post, Schedule};
+use crate::store::{Post, Schedule, StoreError};
 
 /// How late a missed occurrence may still be posted.
 pub const DEFAULT_GRACE: Duration = Duration::minutes(30);
@@ -31,8 +31,6 @@ pub struct Scheduler<P> {
     pub engine: Engine,
     pub publisher: Arc<P>,
     pub grace: Duration,
-    /// Nudged after each post so the closer plans for the new window.
-    pub posted: Arc<Notify>,
 }
 
 /// What one pass did (for logs and tests).
@@ -46,20 +44,19 @@ pub struct Pass {
 }
 
 impl<P: Publisher> Scheduler<P> {
-    pub fn new(engine: Engine, publisher: Arc<P>, posted: Arc<Notify>) -> Scheduler<P> {
+    pub fn new(engine: Engine, publisher: Arc<P>) -> Scheduler<P> {
         Scheduler {
             engine,
             publisher,
             grace: DEFAULT_GRACE,
-            posted,
         }
     }
 
     /// Runs passes until shutdown: sleeping until the next occurrence, waking early when a
-    /// schedule changes (`changed`).
-    pub async fn run(self, changed: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    /// schedule changes (the engine raises the scheduler's signal).
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
-            let woken = changed.notified();
+            let woken = self.engine.signals().scheduler.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
             let now = self.engine.now();
@@ -85,9 +82,9 @@ impl<P: Publisher> Scheduler<P> {
     pub async fn pass(&self) -> anyhow::Result<Pass> {
         let now = self.engine.now();
         let mut pass = Pass::default();
-        let schedules = self.engine.store.all_schedules().await?;
+        let schedules = self.engine.all_schedules().await?;
 
-        for post in self.engine.store.unsent_scheduled_posts().await? {
+        for post in self.engine.unsent_scheduled_posts().await? {
             let schedule = schedules
                 .iter()
                 .find(|s| Some(s.schedule_id) == post.schedule_id);
@@ -100,10 +97,7 @@ impl<P: Publisher> Scheduler<P> {
                     self.send(schedule, post, &mut pass).await?;
                 }
                 _ => {
-                    self.engine
-                        .store
-                        .mark_missed(post.guild_id, post.post_id)
-                        .await?;
+                    self.engine.mark_missed(post.guild_id, post.post_id).await?;
                     pass.missed += 1;
                 }
             }
@@ -119,11 +113,7 @@ impl<P: Publisher> Scheduler<P> {
                     continue;
                 }
             };
-            let last = self
-                .engine
-                .store
-                .last_occurrence(schedule.schedule_id)
-                .await?;
+            let last = self.engine.last_occurrence(schedule.schedule_id).await?;
             let mut since = [last, Some(schedule.updated_at), Some(now - OWED)]
                 .into_iter()
                 .flatten()
@@ -139,15 +129,7 @@ impl<P: Publisher> Scheduler<P> {
                 if now - occurrence > self.grace {
                     if self
                         .engine
-                        .store
-                        .record_missed(
-                            settings.guild_id,
-                            settings.channel_id,
-                            schedule.schedule_id,
-                            &settings.exam,
-                            occurrence,
-                            now,
-                        )
+                        .record_missed_occurrence(schedule, occurrence)
                         .await?
                     {
                         tracing::info!(schedule = schedule.schedule_id, %occurrence, "occurrence missed (the bot was not running)");
@@ -162,9 +144,6 @@ impl<P: Publisher> Scheduler<P> {
                     break;
                 }
             }
-        }
-        if pass.next.is_none() || !pass.posted.is_empty() {
-            self.posted.notify_one();
         }
         Ok(pass)
     }
@@ -221,9 +200,8 @@ impl<P: Publisher> Scheduler<P> {
             .await;
         let post = match claimed {
             Ok((post, _)) => post,
-            Err(QuizError::Store(sqlx::Error::Database(error))) if error.is_unique_violation() => {
-                return Ok(true)
-            }
+            // Another pass (or process) claimed this occurrence first.
+            Err(QuizError::Store(StoreError::Conflict)) => return Ok(true),
             Err(error) => return Err(error.into()),
         };
         self.send(schedule, post, pass).await
@@ -232,10 +210,7 @@ impl<P: Publisher> Scheduler<P> {
     /// Sends a claimed post; false when the channel refused and the schedule was paused.
     async fn send(&self, schedule: &Schedule, post: Post, pass: &mut Pass) -> anyhow::Result<bool> {
         let Some(question) = self.engine.bank.question(&post.question_id).cloned() else {
-            self.engine
-                .store
-                .mark_missed(post.guild_id, post.post_id)
-                .await?;
+            self.engine.mark_missed(post.guild_id, post.post_id).await?;
             pass.missed += 1;
             return Ok(true);
         };
@@ -255,10 +230,7 @@ impl<P: Publisher> Scheduler<P> {
                 Ok(true)
             }
             Err(PublishError::Refused(reason)) => {
-                self.engine
-                    .store
-                    .mark_missed(post.guild_id, post.post_id)
-                    .await?;
+                self.engine.mark_missed(post.guild_id, post.post_id).await?;
                 pass.missed += 1;
                 self.pause(schedule, &reason, pass).await?;
                 Ok(false)
@@ -282,8 +254,7 @@ impl<P: Publisher> Scheduler<P> {
         let reason = format!("paused automatically: {reason}");
         if self
             .engine
-            .store
-            .pause_schedule_for_failure(schedule.schedule_id, &reason, self.engine.now())
+            .pause_schedule_for_failure(schedule.schedule_id, &reason)
             .await?
         {
             pass.paused += 1;

@@ -172,13 +172,13 @@ impl Store {
         user: Snowflake,
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<String>> {
-        sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "SELECT question_id FROM answers WHERE guild_id = ? AND user_id = ? AND answered_at >= ? ORDER BY answered_at DESC",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(to_millis(since))
         .fetch_all(&self.reader)
-        .await
+        .await?)
     }
 }

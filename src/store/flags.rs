@@ -23,7 +23,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "INSERT INTO question_flags (guild_id, user_id, question_id, reason, created_at) VALUES (?, ?, ?, ?, ?) RETURNING flag_id",
         )
         .bind(id_to_sql(guild))
@@ -32,7 +32,7 @@ impl Store {
         .bind(reason)
         .bind(to_millis(now))
         .fetch_one(&self.writer)
-        .await
+        .await?)
     }
 
     pub async fn open_flags(&self, guild: Snowflake) -> StoreResult<Vec<Flag>> {

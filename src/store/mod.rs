@@ -36,10 +36,36 @@ pub use ratings::Rating;
 pub use reveals::OwedReveal;
 pub use reviews::ReviewCard;
 pub use schedules::{NewSchedule, Schedule};
-pub use sprints::{JoinRefusal, PlayerOutcome, PlayerRow, SprintRow, SprintState};
+pub use sprints::{JoinRefusal, NewSprint, PlayerOutcome, PlayerRow, SprintRow, SprintState};
 pub use stats::{AnswerTally, GroupTally};
 
-pub type StoreResult<T> = Result<T, sqlx::Error>;
+/// What can go wrong in the store, in terms its callers act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A row with the same unique key exists (a claim someone else made first).
+    #[error("a row with the same key already exists")]
+    Conflict,
+    /// The store was closed (shutting down).
+    #[error("the database is closed")]
+    Closed,
+    /// Work abandoned because something before it in the same transaction failed.
+    #[error("{0}")]
+    Aborted(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match &error {
+            sqlx::Error::Database(inner) if inner.is_unique_violation() => StoreError::Conflict,
+            sqlx::Error::PoolClosed => StoreError::Closed,
+            _ => StoreError::Database(error),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A Discord snowflake (guild, channel, user, message), stored as SQLite's signed INTEGER.
 pub type Snowflake = u64;
@@ -96,8 +122,8 @@ impl Store {
             .run(&self.writer)
             .await
             .map_err(|error| match error {
-                sqlx::migrate::MigrateError::Execute(inner) => inner,
-                other => sqlx::Error::Migrate(Box::new(other)),
+                sqlx::migrate::MigrateError::Execute(inner) => inner.into(),
+                other => sqlx::Error::Migrate(Box::new(other)).into(),
             })
     }
 
@@ -129,6 +155,6 @@ pub struct WriteTx {
 
 impl WriteTx {
     pub async fn commit(self) -> StoreResult<()> {
-        self.tx.commit().await
+        Ok(self.tx.commit().await?)
     }
 }

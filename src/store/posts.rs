@@ -188,7 +188,7 @@ impl WriteTx {
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = ? AND p.schedule_id IS NOT NULL
                 AND p.state IN ('open', 'closed') AND p.opens_at >= ? AND p.opens_at < ?
                 AND p.closes_at <= ?
@@ -200,7 +200,7 @@ impl WriteTx {
         .bind(to_millis(now))
         .bind(id_to_sql(user))
         .fetch_one(&mut *self.tx)
-        .await
+        .await?)
     }
 }
 
@@ -305,7 +305,7 @@ impl Store {
         from: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND schedule_id IS NOT NULL
                 AND state IN ('open', 'closed') AND opens_at >= ? AND opens_at < ? AND closes_at <= ?)",
         )
@@ -314,7 +314,7 @@ impl Store {
         .bind(to_millis(now))
         .bind(to_millis(now))
         .fetch_one(&self.reader)
-        .await
+        .await?)
     }
 }
 
@@ -338,11 +338,11 @@ impl Store {
         channel: Snowflake,
     ) -> StoreResult<Option<String>> {
         // Missed occurrences were never shown (and record the schedule's "all", not an exam).
-        sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' AND state <> 'missed' ORDER BY post_id DESC LIMIT 1")
+        Ok(sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' AND state <> 'missed' ORDER BY post_id DESC LIMIT 1")
             .bind(id_to_sql(guild))
             .bind(id_to_sql(channel))
             .fetch_optional(&self.reader)
-            .await
+            .await?)
     }
 }
 

@@ -216,14 +216,14 @@ async fn select_live_sprint<'e>(
     guild: Snowflake,
     user: Snowflake,
 ) -> StoreResult<Option<i64>> {
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
          WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
     )
     .bind(id_to_sql(guild))
     .bind(id_to_sql(user))
     .fetch_optional(executor)
-    .await
+    .await?)
 }
 
 const PLAYER_COLUMNS: &str =
@@ -311,23 +311,42 @@ impl WriteTx {
     }
 }
 
+/// A sprint to create, in its lobby.
+#[derive(Debug, Clone)]
+pub struct NewSprint<'a> {
+    pub guild: Snowflake,
+    pub channel: Snowflake,
+    pub duel: bool,
+    /// A duel's challenged member.
+    pub opponent: Option<Snowflake>,
+    pub host: Snowflake,
+    pub host_name: &'a str,
+    /// An exam id or "all".
+    pub exam: &'a str,
+    pub items: &'a [String],
+    pub seed: u64,
+    pub seconds_limit: u32,
+    pub created_at: DateTime<Utc>,
+    pub lobby_ends_at: DateTime<Utc>,
+}
+
 impl Store {
     #[allow(clippy::too_many_arguments)]
-    pub async fn insert_sprint(
-        &self,
-        guild: Snowflake,
-        channel: Snowflake,
-        duel: bool,
-        opponent: Option<Snowflake>,
-        host: Snowflake,
-        host_name: &str,
-        exam: &str,
-        question_ids: &[String],
-        seed: u64,
-        seconds_limit: u32,
-        now: DateTime<Utc>,
-        lobby_ends_at: DateTime<Utc>,
-    ) -> StoreResult<Result<SprintRow, i64>> {
+    pub async fn insert_sprint(&self, new: &NewSprint<'_>) -> StoreResult<Result<SprintRow, i64>> {
+        let &NewSprint {
+            guild,
+            channel,
+            duel,
+            opponent,
+            host,
+            host_name,
+            exam,
+            items: question_ids,
+            seed,
+            seconds_limit,
+            created_at: now,
+            lobby_ends_at,
+        } = new;
         let mut tx = self.begin().await?;
         // Checked in the transaction that seats the host: two quick starts cannot both pass.
         if let Some(busy) = tx.live_sprint_of(guild, host).await? {
@@ -467,9 +486,15 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn set_sprint_message(&self, sprint_id: i64, message: Snowflake) -> StoreResult<()> {
-        sqlx::query("UPDATE sprints SET message_id = ? WHERE sprint_id = ?")
+    pub async fn set_sprint_message(
+        &self,
+        guild: Snowflake,
+        sprint_id: i64,
+        message: Snowflake,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE sprints SET message_id = ? WHERE guild_id = ? AND sprint_id = ?")
             .bind(id_to_sql(message))
+            .bind(id_to_sql(guild))
             .bind(sprint_id)
             .execute(&self.writer)
             .await?;

@@ -43,13 +43,7 @@ async fn a_posted_question_shows_everything_but_the_key() {
     let message = bot.post_now().await;
     let (post_id, key) = bot.key_of(&message).await;
     let shown = text(&message);
-    let post = bot
-        .engine
-        .store
-        .post(GUILD, post_id)
-        .await
-        .unwrap()
-        .unwrap();
+    let post = bot.store.post(GUILD, post_id).await.unwrap().unwrap();
     assert!(shown.contains(&format!("#{}", post.question_id)), "{shown}");
     assert!(
         shown.contains(&format!("<t:{}:R>", post.closes_at.timestamp())),
@@ -116,14 +110,7 @@ async fn twenty_members_answer_and_the_right_ones_are_scored() {
     let (post_id, _) = bot.key_of(&message).await;
     let reveal = bot
         .engine
-        .reveal(
-            bot.engine
-                .store
-                .post(GUILD, post_id)
-                .await
-                .unwrap()
-                .unwrap(),
-        )
+        .reveal(bot.store.post(GUILD, post_id).await.unwrap().unwrap())
         .await
         .unwrap();
     assert_eq!((reveal.answered, reveal.correct), (20, expected_right));
@@ -208,8 +195,7 @@ async fn rate_limits_and_server_errors_are_retried_without_a_duplicate_post() {
     assert_eq!(attempts, 3, "a 429, a 500, then the post");
     let (post_id, _) = bot.key_of(&message).await;
     assert_eq!(
-        bot.engine
-            .store
+        bot.store
             .post(GUILD, post_id)
             .await
             .unwrap()

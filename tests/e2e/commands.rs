@@ -78,13 +78,7 @@ async fn admin_commands_are_refused_to_non_admins_on_the_server_side() {
         "You need the Manage Server permission for this."
     );
     assert!(bot.fake.channel_messages(STUDY).is_empty());
-    assert!(bot
-        .engine
-        .store
-        .schedules_of(GUILD)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(bot.store.schedules_of(GUILD).await.unwrap().is_empty());
     bot.stop().await;
 }
 
@@ -185,7 +179,7 @@ async fn help_and_bank_info_and_reports() {
         .await,
     );
     assert!(flagged.contains(&format!("#{id} is flagged")), "{flagged}");
-    let flags = bot.engine.store.open_flags(GUILD).await.unwrap();
+    let flags = bot.store.open_flags(GUILD).await.unwrap();
     assert_eq!(
         (flags.len(), flags[0].user_id, flags[0].reason.as_str()),
         (1, PLAYER, "option C looks right too")
@@ -244,4 +238,66 @@ async fn shutdown_waits_for_a_command_that_is_still_being_answered() {
         reply.is_some(),
         "the bot stopped before its reply to a running command went out"
     );
+}
+
+/// A pack a study group adds (its own exam) is offered and playable everywhere an exam is chosen.
+#[tokio::test]
+async fn a_custom_pack_is_offered_and_played_through_quiz_daily_and_mock() {
+    let bot = TestBot::start_with_pack("custom-pack").await;
+
+    // Autocomplete offers it (with the shipped exams) as the member types.
+    let typed = bot
+        .fake
+        .autocomplete(GUILD, STUDY, PLAYER, "quiz", json!({"exam": "ops"}), "exam")
+        .await;
+    let choices = bot.fake.response(&typed, WAIT).await.expect("suggestions");
+    let offered: Vec<&str> = choices["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["ops-c01"], "{choices}");
+
+    let practice = bot.slash(PLAYER, "quiz", json!({"exam": "ops-c01"})).await;
+    assert!(text(&practice).contains("OPS-C01"), "{}", text(&practice));
+
+    let reply = bot
+        .slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "ops-c01", "time": "09:00", "timezone": "UTC"}))
+        .await;
+    assert!(text(&reply).contains("**ops-c01**"), "{}", text(&reply));
+    let posted = bot.post_now().await;
+    assert!(text(&posted).contains("OPS-C01"), "{}", text(&posted));
+    let answered = bot.answer(PLAYER + 1, &posted, true).await;
+    assert!(text(&answered["data"]).contains("Right!"), "{answered}");
+
+    let mock = bot
+        .slash(
+            PLAYER + 2,
+            "mock start",
+            json!({"exam": "ops-c01", "length": "quick"}),
+        )
+        .await;
+    assert!(text(&mock).contains("10 questions"), "{}", text(&mock));
+    bot.stop().await;
+}
+
+/// An exam no pack provides is refused by name, privately, with the exams there are.
+#[tokio::test]
+async fn an_unknown_exam_gets_a_clear_private_answer() {
+    let bot = TestBot::start().await;
+    let reply = bot.slash(PLAYER, "quiz", json!({"exam": "xyz-c09"})).await;
+    assert!(is_ephemeral(&reply), "{reply}");
+    let shown = text(&reply);
+    assert!(
+        shown.contains("There is no exam \"xyz-c09\" here"),
+        "{shown}"
+    );
+    assert!(shown.contains("`aif-c01`"), "{shown}");
+    let reply = bot
+        .slash(ADMIN, "daily setup", json!({"channel": STUDY.to_string(), "exam": "nope", "time": "09:00", "timezone": "UTC"}))
+        .await;
+    assert!(text(&reply).contains("`all` or one of"), "{}", text(&reply));
+    assert!(bot.engine.schedules_of(GUILD).await.unwrap().is_empty());
+    bot.stop().await;
 }

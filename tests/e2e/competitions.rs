@@ -293,12 +293,19 @@ async fn the_result_is_posted_even_when_the_sprint_message_cannot_be_edited() {
 async fn a_result_whose_post_failed_is_posted_after_a_restart_once() {
     let mut bot = TestBot::start().await;
     let (sprint, id) = running_duel(&bot).await;
-    // Discord has an outage just as the result goes out.
-    bot.fake
-        .fail_next("POST", &format!("/channels/{STUDY}/messages"), 500, 1);
+    // Discord has an outage just as the result goes out: every try of the publisher fails.
+    let post = format!("/channels/{STUDY}/messages");
+    bot.fake.fail_next("POST", &post, 500, 5);
     bot.play_sprint(PLAYER, id, sprint, 2).await;
     bot.play_sprint(PLAYER + 1, id, sprint, 3).await;
-    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    let failed = || {
+        bot.fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == post && r.status == 500)
+            .count()
+    };
+    wait_for(|| failed() == 5).await;
     assert_eq!(results_in(&bot), 0, "the post failed");
 
     bot.kill_and_restart().await;
@@ -332,13 +339,7 @@ async fn a_result_the_channel_refuses_is_given_up_not_retried_all_day() {
             .row
             .announced_at
     };
-    for _ in 0..100 {
-        if announced().await.is_some() {
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
-    assert!(announced().await.is_some(), "settled as given up");
+    wait_for_value(announced, Option::is_some).await;
     let posts_before = bot.fake.requests().len();
     bot.manual_clock().advance(Duration::minutes(5));
     tokio::time::sleep(StdDuration::from_millis(500)).await;

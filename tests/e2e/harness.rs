@@ -29,7 +29,41 @@ pub const EVERYONE_NAMED: u64 = 700_000_000_000_000_666;
 pub const PLAYER: u64 = 700_000_000_000_001_000;
 pub const PLAYERS: u64 = 25;
 pub const MANAGE_GUILD: u64 = 1 << 5;
-pub const WAIT: StdDuration = StdDuration::from_secs(10);
+/// How long a test waits for something the bot should do: generous, for a busy CI machine;
+/// every wait returns as soon as the thing happens.
+pub const WAIT: StdDuration = StdDuration::from_secs(30);
+
+/// Waits until `condition` holds, checking often, failing the test after `WAIT`.
+pub async fn wait_for(condition: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not reached in {WAIT:?}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
+
+/// `wait_for` with a condition that reads the database; returns the value that satisfied it.
+pub async fn wait_for_value<T, F, Fut>(read: F, done: impl Fn(&T) -> bool) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let value = read().await;
+        if done(&value) {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not reached in {WAIT:?}"
+        );
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
 
 pub fn world() -> GuildSpec {
     let mut guild = GuildSpec::new(GUILD, "AWS study group")
@@ -47,8 +81,12 @@ pub fn world() -> GuildSpec {
 pub struct TestBot {
     pub fake: Arc<FakeDiscord>,
     pub engine: Engine,
+    /// The bot's database, opened by the test to inspect what was committed (never to write).
+    pub store: Store,
     pub clock: Option<Arc<ManualClock>>,
     pub url: String,
+    /// A pack laid over the banks, kept for restarts.
+    pack: Option<std::path::PathBuf>,
     _dir: Arc<tempfile::TempDir>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
@@ -64,15 +102,22 @@ impl TestBot {
     /// A bot on a manual clock (the Discord connection itself runs on real time).
     pub async fn start() -> TestBot {
         let clock = Arc::new(ManualClock::new(start_time()));
-        TestBot::start_with(Some(clock)).await
+        TestBot::start_with(Some(clock), None).await
+    }
+
+    /// A bot on a manual clock with a study group's own pack laid over the banks (as
+    /// `CERTSPRINT_QUESTIONS` does).
+    pub async fn start_with_pack(pack: &str) -> TestBot {
+        let clock = Arc::new(ManualClock::new(start_time()));
+        TestBot::start_with(Some(clock), Some(pack)).await
     }
 
     /// A bot on the real clock.
     pub async fn start_real_time() -> TestBot {
-        TestBot::start_with(None).await
+        TestBot::start_with(None, None).await
     }
 
-    async fn start_with(clock: Option<Arc<ManualClock>>) -> TestBot {
+    async fn start_with(clock: Option<Arc<ManualClock>>, pack: Option<&str>) -> TestBot {
         // RUST_LOG=certsprint=debug,serenity=info shows the bot's logs for a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -82,10 +127,13 @@ impl TestBot {
         fake.add_guild(world());
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let url = format!("sqlite:{}", dir.path().join("bot.db").display());
-        let engine = engine(&url, clock.clone()).await;
+        let pack = pack.map(fixture_dir);
+        let (engine, store) = engine(&url, clock.clone(), pack.as_deref()).await;
         let mut bot = TestBot {
+            pack,
             fake,
             engine,
+            store,
             clock,
             url,
             _dir: dir,
@@ -140,11 +188,12 @@ impl TestBot {
             let _ = task.await;
         }
         self.fake.revoke_token(&self.token()).await;
-        self.engine.store.close().await;
+        self.store.close().await;
         let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
         tamper(pool.clone()).await;
         pool.close().await;
-        self.engine = engine(&self.url, self.clock.clone()).await;
+        (self.engine, self.store) =
+            engine(&self.url, self.clock.clone(), self.pack.as_deref()).await;
         self.launch().await;
     }
 
@@ -200,13 +249,8 @@ impl TestBot {
             .expect("the bot answered the interaction");
         let kind = response["type"].as_u64().unwrap();
         if kind == 5 {
-            for _ in 0..200 {
-                if let Some(followup) = self.fake.followups(interaction).into_iter().next() {
-                    return followup;
-                }
-                tokio::time::sleep(StdDuration::from_millis(50)).await;
-            }
-            panic!("a deferred interaction got no followup");
+            wait_for(|| !self.fake.followups(interaction).is_empty()).await;
+            return self.fake.followups(interaction).remove(0);
         }
         response["data"].clone()
     }
@@ -253,13 +297,7 @@ impl TestBot {
     /// uses (buttons, a select, or the step-by-step picker). Returns the final response.
     pub async fn answer(&self, user: u64, message: &Value, correct: bool) -> Value {
         let (post_id, key) = self.key_of(message).await;
-        let post = self
-            .engine
-            .store
-            .post(GUILD, post_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let post = self.store.post(GUILD, post_id).await.unwrap().unwrap();
         let question = self
             .engine
             .bank
@@ -321,19 +359,23 @@ impl TestBot {
     /// The post id and correct letters of a posted question, read from the database.
     pub async fn key_of(&self, message: &Value) -> (i64, String) {
         let post_id = post_id_of(message);
-        let post = self
-            .engine
-            .store
-            .post(GUILD, post_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let post = self.store.post(GUILD, post_id).await.unwrap().unwrap();
         let question = self.engine.bank.question(&post.question_id).unwrap();
         (post_id, question.key.letters())
     }
 }
 
-async fn engine(url: &str, clock: Option<Arc<ManualClock>>) -> Engine {
+fn fixture_dir(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+async fn engine(
+    url: &str,
+    clock: Option<Arc<ManualClock>>,
+    pack: Option<&std::path::Path>,
+) -> (Engine, Store) {
     let store = Store::open(url).await.unwrap();
     // The shipped blueprints with synthetic fixture items: end-to-end tests exercise every item
     // kind without depending on the study content.
@@ -341,23 +383,24 @@ async fn engine(url: &str, clock: Option<Arc<ManualClock>>) -> Engine {
         .into_iter()
         .filter(BankFile::is_blueprint)
         .collect();
-    let fixtures = bank::source::read_dir(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/e2e-bank"
-    )))
-    .unwrap();
-    let loaded = bank::load(&bank::source::layer(blueprints, fixtures));
+    let fixtures = bank::source::read_dir(&fixture_dir("e2e-bank")).unwrap();
+    let mut files = bank::source::layer(blueprints, fixtures);
+    if let Some(pack) = pack {
+        files = bank::source::layer(files, bank::source::read_dir(pack).unwrap());
+    }
+    let loaded = bank::load(&files);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let clock: Arc<dyn Clock> = match clock {
         Some(clock) => clock,
         None => Arc::new(SystemClock),
     };
-    Engine::new(
-        store,
+    let engine = Engine::new(
+        store.clone(),
         Arc::new(loaded.bank),
         clock,
         Arc::new(RandomSource::seeded(11)),
-    )
+    );
+    (engine, store)
 }
 
 /// Every custom_id on a message.

@@ -5,6 +5,8 @@
 #[path = "../fakecord/mod.rs"]
 mod support;
 
+#[path = "../common/mod.rs"]
+mod common;
 mod harness;
 
 mod answering;

@@ -1,16 +1,12 @@
 use chrono::Duration;
 
-use certsprint::bank::Response;
+use certsprint::bank::{Kind, Response};
+use certsprint::quiz::grading::{check_shape, is_correct};
 use certsprint::quiz::{AnswerRequest, QuizError, Rejection};
 
+use crate::common::rejection;
 use crate::helpers::*;
-
-fn rejection(result: certsprint::quiz::QuizResult<certsprint::quiz::AnswerOutcome>) -> Rejection {
-    match result {
-        Err(QuizError::Rejected(rejection)) => rejection,
-        other => panic!("expected a rejection, got {other:?}"),
-    }
-}
+use certsprint::bank::Scope;
 
 #[tokio::test]
 async fn the_first_answer_counts_and_cannot_be_changed() {
@@ -223,7 +219,11 @@ async fn a_post_in_another_guild_is_unknown_here() {
 #[tokio::test]
 async fn a_personal_question_only_takes_its_owners_answer_and_stays_off_the_board() {
     let t = TestEngine::new().await;
-    let dealt = t.engine.start_personal(GUILD, 5, EXAM, None).await.unwrap();
+    let dealt = t
+        .engine
+        .start_personal(GUILD, 5, &t.exam(), None)
+        .await
+        .unwrap();
     let key = Response(dealt.question.key.0.clone());
     let foreign = t
         .engine
@@ -254,7 +254,7 @@ async fn a_personal_question_only_takes_its_owners_answer_and_stays_off_the_boar
     );
     let board = t
         .engine
-        .leaderboard(GUILD, None, certsprint::store::Period::All, 5, 0)
+        .leaderboard(GUILD, &Scope::All, certsprint::store::Period::All, 5, 0)
         .await
         .unwrap();
     assert_eq!(board.ranked, 0);
@@ -286,5 +286,28 @@ async fn multiple_response_is_a_set_and_ordering_is_a_sequence() {
             correct,
             "{id} {response:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_wrong_answer_helper_is_wrong_for_every_kind() {
+    // Tests rely on it to score a miss; a "wrong" answer the engine grades right would hide bugs.
+    let t = TestEngine::new().await;
+    for kind in Kind::ALL {
+        let question = t
+            .engine
+            .bank
+            .exams
+            .iter()
+            .flat_map(|exam| &exam.items)
+            .find(|item| item.kind == kind)
+            .expect("the fixture has every kind");
+        let wrong = crate::common::wrong_answer(question);
+        assert_eq!(
+            check_shape(question, &wrong),
+            Ok(()),
+            "{kind:?}: the right shape"
+        );
+        assert!(!is_correct(question, &wrong), "{kind:?}: graded wrong");
     }
 }

@@ -4,11 +4,15 @@
 
 use std::sync::Arc;
 
-use certsprint::bank::{Bank, Domain, Exam, Key, Kind, Question, Response, Task};
+use certsprint::bank::{Bank, Domain, Exam, ExamId, Key, Kind, Question, Response, Scope, Task};
 use certsprint::clock::ManualClock;
-use certsprint::quiz::{AnswerOutcome, AnswerRequest, Engine, QuizResult};
+use certsprint::quiz::sprint::{Sprint, SprintRequest};
+use certsprint::quiz::{AnswerOutcome, AnswerRequest, Engine, QuizResult, ScheduleRequest};
 use certsprint::random::RandomSource;
-use certsprint::store::{NewSchedule, Post, Snowflake, Store};
+use certsprint::schedule::Rule;
+use certsprint::store::{Post, Snowflake, Store};
+
+use crate::common::wrong_answer;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 pub const GUILD: Snowflake = 111_111_111_111_111_111;
@@ -111,6 +115,8 @@ fn other(id: &str, kind: Kind, key: Vec<u8>, options: usize, prompts: Vec<String
 
 pub struct TestEngine {
     pub engine: Engine,
+    /// The engine's database, opened by the test to inspect what was committed (never to write).
+    store: Store,
     pub clock: Arc<ManualClock>,
     pub url: String,
     pub dir: tempfile::TempDir,
@@ -121,9 +127,10 @@ impl TestEngine {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("test.db").display());
         let clock = Arc::new(ManualClock::new(start_time()));
-        let engine = engine_on(&url, clock.clone(), 7).await;
+        let (engine, store) = engine_on(&url, clock.clone(), 7).await;
         TestEngine {
             engine,
+            store,
             clock,
             url,
             dir,
@@ -132,12 +139,22 @@ impl TestEngine {
 
     /// Closes the database and opens it again, as a restarted bot would.
     pub async fn restart(&mut self) {
-        self.engine.store.close().await;
-        self.engine = engine_on(&self.url, self.clock.clone(), 8).await;
+        self.store.close().await;
+        (self.engine, self.store) = engine_on(&self.url, self.clock.clone(), 8).await;
     }
 
     pub fn store(&self) -> &Store {
-        &self.engine.store
+        &self.store
+    }
+
+    /// The fixture exam's id.
+    pub fn exam(&self) -> ExamId {
+        self.engine.bank.exam_id(EXAM).unwrap()
+    }
+
+    /// The fixture exam (`Some`) or all exams (`None`).
+    pub fn scope(&self, exam: Option<&str>) -> Scope {
+        exam.map_or(Scope::All, |id| self.engine.bank.scope(id).unwrap())
     }
 
     pub fn advance(&self, by: Duration) {
@@ -159,14 +176,14 @@ impl TestEngine {
     ) -> Post {
         let schedule = match scheduled {
             true => Some((
-                ensure_schedule(&self.engine.store, guild, channel).await,
+                ensure_schedule(&self.engine, guild, channel).await,
                 self.engine.now(),
             )),
             false => None,
         };
         let (post, _) = self
             .engine
-            .claim_channel_post(guild, channel, EXAM, schedule, window)
+            .claim_channel_post(guild, channel, &self.exam(), schedule, window)
             .await
             .unwrap();
         self.engine
@@ -189,13 +206,7 @@ impl TestEngine {
     }
 
     pub fn wrong_for(&self, post: &Post) -> Response {
-        let question = self.engine.bank.question(&post.question_id).unwrap();
-        let mut wrong = question.key.0.clone();
-        match question.kind {
-            Kind::Single => wrong[0] = (wrong[0] + 1) % 4,
-            _ => wrong.reverse(),
-        }
-        Response(wrong)
+        wrong_answer(self.engine.bank.question(&post.question_id).unwrap())
     }
 
     pub async fn answer(
@@ -221,28 +232,86 @@ impl TestEngine {
     }
 }
 
-async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64) -> Engine {
+async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64) -> (Engine, Store) {
     let store = Store::open(url).await.unwrap();
-    Engine::new(
-        store,
+    let engine = Engine::new(
+        store.clone(),
         Arc::new(fixture_bank()),
         clock,
         Arc::new(RandomSource::seeded(seed)),
-    )
+    );
+    (engine, store)
 }
 
-/// Scheduled posts belong to a schedule; tests that are not about schedules make a plain one.
-pub async fn ensure_schedule(store: &Store, guild: Snowflake, channel: Snowflake) -> i64 {
-    let schedule = NewSchedule {
-        guild_id: guild,
-        channel_id: channel,
-        exam: EXAM.into(),
-        time_of_day: "09:00".into(),
-        timezone: "UTC".into(),
-        days: "daily".into(),
-        window_minutes: 720,
-        mention_role_id: None,
-        created_by: 1,
-    };
-    store.save_schedule(&schedule, start_time()).await.unwrap()
+/// Scheduled posts belong to a schedule; tests that are not about schedules set up a plain one
+/// (daily at 09:00 UTC, a 12-hour window), as /daily setup does.
+pub async fn ensure_schedule(engine: &Engine, guild: Snowflake, channel: Snowflake) -> i64 {
+    engine
+        .set_up_schedule(ScheduleRequest {
+            guild,
+            channel,
+            exam: EXAM.into(),
+            rule: Rule::parse("09:00", "UTC", "daily").unwrap(),
+            window_minutes: 720,
+            mention_role: None,
+            created_by: 1,
+        })
+        .await
+        .unwrap();
+    engine
+        .schedule_for_channel(guild, channel)
+        .await
+        .unwrap()
+        .unwrap()
+        .schedule_id
+}
+
+/// A duel challenge from `host` to `opponent` in the test channel.
+pub async fn challenge(
+    engine: &Engine,
+    host: Snowflake,
+    host_name: &str,
+    opponent: Snowflake,
+    exam: Option<&str>,
+    questions: u32,
+    minutes: Option<u32>,
+) -> QuizResult<Sprint> {
+    let scope = exam.map_or(Scope::All, |id| engine.bank.scope(id).unwrap());
+    engine
+        .challenge(
+            SprintRequest {
+                guild: GUILD,
+                channel: CHANNEL,
+                host,
+                host_name,
+                exam: &scope,
+                questions,
+                minutes,
+            },
+            opponent,
+        )
+        .await
+}
+
+/// A group lobby hosted by `host` in the test channel.
+pub async fn open_group(
+    engine: &Engine,
+    host: Snowflake,
+    host_name: &str,
+    exam: Option<&str>,
+    questions: u32,
+    minutes: Option<u32>,
+) -> QuizResult<Sprint> {
+    let scope = exam.map_or(Scope::All, |id| engine.bank.scope(id).unwrap());
+    engine
+        .open_group(SprintRequest {
+            guild: GUILD,
+            channel: CHANNEL,
+            host,
+            host_name,
+            exam: &scope,
+            questions,
+            minutes,
+        })
+        .await
 }

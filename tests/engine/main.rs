@@ -1,5 +1,7 @@
 //! The quiz engine and the store, on real SQLite files with a manual clock.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod helpers;
 
 mod answers;
@@ -12,3 +14,4 @@ mod sprints;
 mod stats;
 mod store;
 mod streaks;
+mod timer;

@@ -4,16 +4,10 @@ use chrono::Duration;
 
 use certsprint::bank::Response;
 use certsprint::quiz::mock::{MockLength, Resumed};
-use certsprint::quiz::{QuizError, Rejection};
+use certsprint::quiz::Rejection;
 
+use crate::common::rejection as rejected;
 use crate::helpers::*;
-
-fn rejected<T: std::fmt::Debug>(result: Result<T, QuizError>) -> Rejection {
-    match result {
-        Err(QuizError::Rejected(rejection)) => rejection,
-        other => panic!("expected a rejection, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn lengths_scale_questions_and_time_together_and_follow_the_weights() {
@@ -25,7 +19,7 @@ async fn lengths_scale_questions_and_time_together_and_follow_the_weights() {
 
     let mock = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Half)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Half)
         .await
         .unwrap();
     assert_eq!(mock.items.len(), 10);
@@ -53,7 +47,7 @@ async fn answers_flags_and_moves_are_kept_and_the_report_grades_all_or_nothing()
     let t = TestEngine::new().await;
     let mock = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Full)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Full)
         .await
         .unwrap();
     let attempt = mock.row.attempt_id;
@@ -125,12 +119,16 @@ async fn one_running_attempt_per_member_and_only_its_owner_may_touch_it() {
     let t = TestEngine::new().await;
     let mock = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap();
     let attempt = mock.row.attempt_id;
     assert_eq!(
-        rejected(t.engine.start_mock(GUILD, 1, EXAM, MockLength::Quick).await),
+        rejected(
+            t.engine
+                .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
+                .await
+        ),
         Rejection::MockInProgress {
             attempt_id: attempt
         }
@@ -145,7 +143,7 @@ async fn one_running_attempt_per_member_and_only_its_owner_may_touch_it() {
     );
     assert!(
         t.engine
-            .start_mock(GUILD, 2, EXAM, MockLength::Quick)
+            .start_mock(GUILD, 2, &t.exam(), MockLength::Quick)
             .await
             .is_ok(),
         "another member may start one"
@@ -157,7 +155,7 @@ async fn time_runs_out_on_the_clock_and_a_restart_keeps_progress_and_the_deadlin
     let mut t = TestEngine::new().await;
     let mock = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap();
     let attempt = mock.row.attempt_id;
@@ -188,7 +186,7 @@ async fn time_runs_out_on_the_clock_and_a_restart_keeps_progress_and_the_deadlin
     // A new attempt may start now.
     assert!(t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .is_ok());
 }
@@ -197,11 +195,11 @@ async fn time_runs_out_on_the_clock_and_a_restart_keeps_progress_and_the_deadlin
 async fn expired_attempts_are_submitted_by_the_sweeper() {
     let t = TestEngine::new().await;
     t.engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap();
     t.engine
-        .start_mock(GUILD, 2, EXAM, MockLength::Half)
+        .start_mock(GUILD, 2, &t.exam(), MockLength::Half)
         .await
         .unwrap();
     t.advance(Duration::minutes(16));
@@ -218,7 +216,7 @@ async fn an_answer_pressed_together_with_a_flag_or_a_move_keeps_both() {
     let t = TestEngine::new().await;
     let mock = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Full)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Full)
         .await
         .unwrap();
     let attempt = mock.row.attempt_id;
@@ -258,7 +256,7 @@ async fn a_report_with_the_keys_is_only_for_its_owner_once_the_attempt_is_over()
     let t = TestEngine::new().await;
     let attempt = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap()
         .row
@@ -290,7 +288,7 @@ async fn a_report_with_the_keys_is_only_for_its_owner_once_the_attempt_is_over()
     // One whose time ran out is over even before the sweeper submits it.
     let late = t
         .engine
-        .start_mock(GUILD, 2, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 2, &t.exam(), MockLength::Quick)
         .await
         .unwrap()
         .row
@@ -310,7 +308,7 @@ async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() 
     let t = TestEngine::new().await;
     let attempt = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap()
         .row
@@ -342,7 +340,7 @@ async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() 
     // A member who submitted has seen the report: nothing to resume.
     let next = t
         .engine
-        .start_mock(GUILD, 1, EXAM, MockLength::Quick)
+        .start_mock(GUILD, 1, &t.exam(), MockLength::Quick)
         .await
         .unwrap()
         .row
@@ -357,10 +355,11 @@ async fn resume_brings_back_the_running_attempt_or_the_report_the_clock_ended() 
 #[tokio::test]
 async fn two_starts_at_once_open_one_attempt_and_name_it_to_the_other() {
     let t = TestEngine::new().await;
+    let exam = t.exam();
     for user in 1..=20 {
         let (first, second) = tokio::join!(
-            t.engine.start_mock(GUILD, user, EXAM, MockLength::Quick),
-            t.engine.start_mock(GUILD, user, EXAM, MockLength::Half),
+            t.engine.start_mock(GUILD, user, &exam, MockLength::Quick),
+            t.engine.start_mock(GUILD, user, &exam, MockLength::Half),
         );
         let (started, refused) = match (first, second) {
             (Ok(mock), refused) | (refused, Ok(mock)) => (mock, refused),

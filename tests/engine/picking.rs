@@ -76,7 +76,7 @@ fn personal_picks_avoid_recent_answers_while_others_remain() {
 #[tokio::test]
 async fn an_unknown_domain_is_refused() {
     let t = TestEngine::new().await;
-    let result = t.engine.start_personal(GUILD, 1, EXAM, Some(9)).await;
+    let result = t.engine.start_personal(GUILD, 1, &t.exam(), Some(9)).await;
     assert!(matches!(
         result,
         Err(certsprint::quiz::QuizError::Rejected(
@@ -90,22 +90,24 @@ async fn a_personal_question_keeps_the_members_domain_filter_for_the_next_deal()
     let t = TestEngine::new().await;
     let filtered = t
         .engine
-        .start_personal(GUILD, 1, EXAM, Some(3))
+        .start_personal(GUILD, 1, &t.exam(), Some(3))
         .await
         .unwrap();
     assert_eq!(filtered.question.domain, 3);
     let stored = t
-        .engine
-        .store
+        .store()
         .post(GUILD, filtered.post.post_id)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.practice_domain, Some(3), "read back from the file");
-    let open = t.engine.start_personal(GUILD, 1, EXAM, None).await.unwrap();
-    let stored = t
+    let open = t
         .engine
-        .store
+        .start_personal(GUILD, 1, &t.exam(), None)
+        .await
+        .unwrap();
+    let stored = t
+        .store()
         .post(GUILD, open.post.post_id)
         .await
         .unwrap()
@@ -117,7 +119,7 @@ async fn a_personal_question_keeps_the_members_domain_filter_for_the_next_deal()
 async fn a_missed_occurrence_does_not_reset_an_all_exams_rotation() {
     let t = TestEngine::new().await;
     t.post(GUILD, true).await;
-    let schedule = ensure_schedule(t.store(), GUILD, CHANNEL).await;
+    let schedule = ensure_schedule(&t.engine, GUILD, CHANNEL).await;
     t.advance(chrono::Duration::days(1));
     let now = t.engine.now();
     // An outage: the next occurrence of an "all exams" schedule is recorded as missed.

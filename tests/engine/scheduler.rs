@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use certsprint::bank::Question;
-use certsprint::quiz::Reveal;
+use certsprint::quiz::sprint::{Sprint, SprintResult};
+use certsprint::quiz::{Reveal, ScheduleRequest};
 use certsprint::schedule::closer::{reveal_pause, REVEAL_ATTEMPTS};
-use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Scheduler};
-use certsprint::store::{NewSchedule, Post, PostState, Schedule, Snowflake};
+use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Rule, Scheduler};
+use certsprint::store::{Post, PostState, Schedule, Snowflake};
 
 use crate::helpers::*;
 
@@ -32,6 +33,12 @@ pub struct Recorder {
     pub reveal_attempts: Mutex<Vec<i64>>,
     /// Messages that went out before the bot stopped, by post id (what find_sent finds).
     pub already_in_channel: Mutex<HashMap<i64, Snowflake>>,
+    /// Sprint channel messages shown, by sprint id, in order.
+    pub sprints_shown: Mutex<Vec<i64>>,
+    /// Sprint results posted (sprint ids).
+    pub results: Mutex<Vec<i64>>,
+    /// The next N result posts fail temporarily.
+    pub flaky_results: Mutex<u32>,
 }
 
 impl Publisher for Recorder {
@@ -86,6 +93,28 @@ impl Publisher for Recorder {
         Ok(())
     }
 
+    async fn show_sprint(&self, sprint: &Sprint) -> Result<(), PublishError> {
+        self.sprints_shown
+            .lock()
+            .unwrap()
+            .push(sprint.row.sprint_id);
+        Ok(())
+    }
+
+    async fn announce_sprint(&self, result: &SprintResult) -> Result<(), PublishError> {
+        let mut flaky = self.flaky_results.lock().unwrap();
+        if *flaky > 0 {
+            *flaky -= 1;
+            return Err(PublishError::Unavailable("502".into()));
+        }
+        drop(flaky);
+        self.results
+            .lock()
+            .unwrap()
+            .push(result.sprint.row.sprint_id);
+        Ok(())
+    }
+
     async fn notify_paused(&self, schedule: &Schedule, reason: &str) -> anyhow::Result<()> {
         self.paused
             .lock()
@@ -112,25 +141,28 @@ async fn schedule(
     zone: &str,
     window_minutes: u32,
 ) -> i64 {
-    let settings = NewSchedule {
-        guild_id: GUILD,
-        channel_id: channel,
-        exam: EXAM.into(),
-        time_of_day: time.into(),
-        timezone: zone.into(),
-        days: "daily".into(),
-        window_minutes,
-        mention_role_id: None,
-        created_by: 77,
-    };
-    t.store()
-        .save_schedule(&settings, t.engine.now())
+    t.engine
+        .set_up_schedule(ScheduleRequest {
+            guild: GUILD,
+            channel,
+            exam: EXAM.into(),
+            rule: Rule::parse(time, zone, "daily").unwrap(),
+            window_minutes,
+            mention_role: None,
+            created_by: 77,
+        })
+        .await
+        .unwrap();
+    t.engine
+        .schedule_for_channel(GUILD, channel)
         .await
         .unwrap()
+        .unwrap()
+        .schedule_id
 }
 
 fn scheduler(t: &TestEngine, recorder: &Arc<Recorder>) -> Scheduler<Recorder> {
-    Scheduler::new(t.engine.clone(), recorder.clone(), Arc::new(Notify::new()))
+    Scheduler::new(t.engine.clone(), recorder.clone())
 }
 
 #[tokio::test]
@@ -213,6 +245,7 @@ async fn a_restart_inside_the_grace_period_posts_late_and_after_it_records_a_mis
 #[tokio::test]
 async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_again() {
     let mut t = TestEngine::new().await;
+    let exam = t.exam();
     t.clock.set(at(8, 0));
     let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
     t.clock.set(at(9, 0));
@@ -222,7 +255,7 @@ async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_aga
         .claim_channel_post(
             GUILD,
             CHANNEL,
-            EXAM,
+            &exam,
             Some((schedule_id, at(9, 0))),
             Duration::hours(12),
         )
@@ -256,6 +289,7 @@ async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_aga
 #[tokio::test]
 async fn a_claimed_occurrence_found_too_late_is_recorded_missed() {
     let t = TestEngine::new().await;
+    let exam = t.exam();
     t.clock.set(at(8, 0));
     let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
     t.clock.set(at(9, 0));
@@ -264,7 +298,7 @@ async fn a_claimed_occurrence_found_too_late_is_recorded_missed() {
         .claim_channel_post(
             GUILD,
             CHANNEL,
-            EXAM,
+            &exam,
             Some((schedule_id, at(9, 0))),
             Duration::hours(12),
         )
@@ -400,16 +434,9 @@ async fn the_loops_sleep_on_the_clock_and_wake_for_due_work() {
     schedule(&t, CHANNEL, "09:00", "UTC", 60).await;
     let recorder = Arc::new(Recorder::default());
     let (stop, stopped) = watch::channel(false);
-    let changed = Arc::new(Notify::new());
-    let posted = Arc::new(Notify::new());
-    let scheduler = Scheduler::new(t.engine.clone(), recorder.clone(), posted.clone());
-    let scheduler = tokio::spawn(scheduler.run(changed.clone(), stopped.clone()));
-    let closer = tokio::spawn(run_closer(
-        t.engine.clone(),
-        recorder.clone(),
-        posted,
-        stopped,
-    ));
+    let scheduler = Scheduler::new(t.engine.clone(), recorder.clone());
+    let scheduler = tokio::spawn(scheduler.run(stopped.clone()));
+    let closer = tokio::spawn(run_closer(t.engine.clone(), recorder.clone(), stopped));
 
     settle().await;
     assert_eq!(recorder.published_count(), 0);
@@ -418,14 +445,16 @@ async fn the_loops_sleep_on_the_clock_and_wake_for_due_work() {
     t.clock.set(at(10, 0));
     wait_until(|| recorder.revealed.lock().unwrap().len() == 1).await;
 
-    // A new schedule due now wakes the scheduler without waiting for its planned wake-up.
-    schedule(&t, CHANNEL + 1, "10:00", "UTC", 60).await;
-    t.store()
-        .set_schedule_paused(GUILD, CHANNEL + 1, false, None, at(9, 59))
-        .await
-        .unwrap();
-    changed.notify_one();
+    // The scheduler now sleeps until its longest pause (10:10: the next occurrence is
+    // tomorrow). A schedule set up for 10:05 wakes it, so it posts at 10:05, not at 10:10.
+    let wakes = t.engine.signals().scheduler.raised();
+    schedule(&t, CHANNEL + 1, "10:05", "UTC", 60).await;
+    assert!(t.engine.signals().scheduler.raised() > wakes);
+    t.clock.set(at(10, 5));
     wait_until(|| recorder.published_count() == 2).await;
+    // Its one-hour window closes at 11:05.
+    t.clock.set(at(11, 5));
+    wait_until(|| recorder.revealed.lock().unwrap().len() == 2).await;
 
     stop.send(true).unwrap();
     scheduler.await.unwrap();
@@ -436,14 +465,17 @@ async fn settle() {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
 }
 
+/// Waits for the background loops to get there: checked often, with a deadline generous
+/// enough for a busy machine.
 async fn wait_until(condition: impl Fn() -> bool) {
-    for _ in 0..100 {
-        if condition() {
-            return;
-        }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "condition not met in 30 s"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    panic!("condition not met in 2 s");
 }
 
 fn attempts(recorder: &Recorder) -> usize {
@@ -529,17 +561,19 @@ fn reveal_pauses_grow_and_stop_growing() {
 #[tokio::test]
 async fn a_claimed_occurrence_that_did_go_out_is_adopted_not_sent_twice() {
     let mut t = TestEngine::new().await;
+    let exam = t.exam();
     t.clock.set(at(8, 0));
     let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
     t.clock.set(at(9, 0));
     let claim = |engine: &certsprint::quiz::Engine, at: DateTime<Utc>| {
         let engine = engine.clone();
+        let exam = exam.clone();
         async move {
             engine
                 .claim_channel_post(
                     GUILD,
                     CHANNEL,
-                    EXAM,
+                    &exam,
                     Some((schedule_id, at)),
                     Duration::hours(12),
                 )

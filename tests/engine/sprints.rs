@@ -2,20 +2,14 @@ use chrono::Duration;
 
 use certsprint::bank::Response;
 use certsprint::quiz::sprint::{Sprint, SprintResult, MAX_PLAYERS};
-use certsprint::quiz::{QuizError, Rejection};
+use certsprint::quiz::{Rejection, SprintRefusal};
 use certsprint::store::SprintState;
 
+use crate::common::{rejection as rule, wrong_answer};
 use crate::helpers::*;
 
 const ALICE: u64 = 1;
 const BOB: u64 = 2;
-
-fn rule(result: Result<impl std::fmt::Debug, QuizError>) -> Rejection {
-    match result {
-        Err(QuizError::Rejected(rejection)) => rejection,
-        other => panic!("expected a rejection, got {other:?}"),
-    }
-}
 
 async fn play(
     t: &TestEngine,
@@ -30,7 +24,7 @@ async fn play(
         let response = if index < right {
             Response(item.key.0.clone())
         } else {
-            wrong(item)
+            wrong_answer(item)
         };
         result = t
             .engine
@@ -42,25 +36,10 @@ async fn play(
     result
 }
 
-fn wrong(item: &certsprint::bank::Question) -> Response {
-    match item.kind {
-        certsprint::bank::Kind::Single => Response(vec![(item.key.0[0] + 1) % 4]),
-        certsprint::bank::Kind::Multiple => Response(
-            (0..item.options.len() as u8)
-                .filter(|i| !item.key.0.contains(i))
-                .take(item.key.0.len())
-                .collect(),
-        ),
-        _ => Response(item.key.0.iter().rev().copied().collect()),
-    }
-}
-
 #[tokio::test]
 async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     assert_eq!(duel.row.state, SprintState::Lobby);
@@ -116,9 +95,7 @@ async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time(
 #[tokio::test]
 async fn the_same_seed_deals_the_same_questions_in_the_same_order() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 8, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 8, None)
         .await
         .unwrap();
     let again = t
@@ -133,15 +110,18 @@ async fn the_same_seed_deals_the_same_questions_in_the_same_order() {
 #[tokio::test]
 async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, None, 5, None)
         .await
         .unwrap();
     t.advance(Duration::minutes(10));
-    assert!(
-        matches!(rule(t.engine.accept_duel(GUILD, duel.row.sprint_id, BOB, "player").await), Rejection::SprintRule(ref m) if m.contains("expired"))
-    );
+    assert!(matches!(
+        rule(
+            t.engine
+                .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
+                .await
+        ),
+        Rejection::Sprint(SprintRefusal::Expired)
+    ));
     assert_eq!(
         t.engine
             .load_sprint(GUILD, duel.row.sprint_id)
@@ -152,9 +132,7 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
         SprintState::Expired
     );
 
-    let second = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 5, None)
+    let second = challenge(&t.engine, ALICE, "host", BOB, None, 5, None)
         .await
         .unwrap();
     let declined = t
@@ -168,17 +146,11 @@ async fn a_challenge_expires_after_ten_minutes_and_can_be_declined() {
 #[tokio::test]
 async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     assert!(matches!(
-        rule(
-            t.engine
-                .open_group(GUILD, CHANNEL, ALICE, "host", None, 5, None)
-                .await
-        ),
+        rule(open_group(&t.engine, ALICE, "host", None, 5, None).await),
         Rejection::AlreadyInSprint { .. }
     ));
     let running = t
@@ -186,9 +158,10 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
         .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
         .await
         .unwrap();
-    assert!(
-        matches!(rule(t.engine.challenge(GUILD, CHANNEL, 3, "host", BOB, None, 5, None).await), Rejection::SprintRule(ref m) if m.contains("in a sprint already"))
-    );
+    assert!(matches!(
+        rule(challenge(&t.engine, 3, "host", BOB, None, 5, None).await),
+        Rejection::Sprint(SprintRefusal::OpponentBusy)
+    ));
     let first = &running.items[0];
     assert_eq!(
         rule(
@@ -224,13 +197,12 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
             Response(first.key.0.clone()),
         )
         .await;
-    assert!(matches!(rule(double), Rejection::SprintRule(ref m) if m.contains("already answered")));
     assert!(matches!(
-        rule(
-            t.engine
-                .challenge(GUILD, CHANNEL, ALICE, "host", BOB, None, 30, None)
-                .await
-        ),
+        rule(double),
+        Rejection::Sprint(SprintRefusal::AlreadyAnswered)
+    ));
+    assert!(matches!(
+        rule(challenge(&t.engine, ALICE, "host", BOB, None, 30, None).await),
         Rejection::AlreadyInSprint { .. }
     ));
 }
@@ -238,9 +210,7 @@ async fn nobody_is_in_two_sprints_and_foreign_or_repeated_presses_are_refused() 
 #[tokio::test]
 async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() {
     let mut t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
         .await
         .unwrap();
     let running = t
@@ -299,29 +269,30 @@ async fn a_player_who_stops_forfeits_at_time_out_and_a_restart_keeps_the_race() 
 #[tokio::test]
 async fn a_group_sprint_of_four_ranks_everyone_and_rates_the_finish_order() {
     let t = TestEngine::new().await;
-    let lobby = t
-        .engine
-        .open_group(GUILD, CHANNEL, ALICE, "host", Some(EXAM), 5, None)
+    let lobby = open_group(&t.engine, ALICE, "host", Some(EXAM), 5, None)
         .await
         .unwrap();
     let id = lobby.row.sprint_id;
-    assert!(
-        matches!(rule(t.engine.start_group(GUILD, id, ALICE).await), Rejection::SprintRule(ref m) if m.contains("at least 2"))
-    );
+    assert!(matches!(
+        rule(t.engine.start_group(GUILD, id, ALICE).await),
+        Rejection::Sprint(SprintRefusal::TooFewPlayers { min: 2 })
+    ));
     for user in [BOB, 3, 4] {
         t.engine
             .join_group(GUILD, id, user, "player")
             .await
             .unwrap();
     }
-    assert!(
-        matches!(rule(t.engine.join_group(GUILD, id, BOB, "player").await), Rejection::SprintRule(ref m) if m.contains("already in"))
-    );
+    assert!(matches!(
+        rule(t.engine.join_group(GUILD, id, BOB, "player").await),
+        Rejection::Sprint(SprintRefusal::AlreadyInLobby)
+    ));
     t.engine.join_group(GUILD, id, 5, "player").await.unwrap();
     t.engine.leave_group(GUILD, id, 5).await.unwrap();
-    assert!(
-        matches!(rule(t.engine.start_group(GUILD, id, BOB).await), Rejection::SprintRule(ref m) if m.contains("Only the host"))
-    );
+    assert!(matches!(
+        rule(t.engine.start_group(GUILD, id, BOB).await),
+        Rejection::Sprint(SprintRefusal::OnlyHostStarts)
+    ));
     let running = t.engine.start_group(GUILD, id, ALICE).await.unwrap();
     assert_eq!(running.players.len(), 4);
     let mut result = None;
@@ -342,18 +313,14 @@ async fn a_group_sprint_of_four_ranks_everyone_and_rates_the_finish_order() {
 #[tokio::test]
 async fn a_lobby_whose_countdown_ends_starts_itself_with_two_players_or_expires() {
     let t = TestEngine::new().await;
-    let full = t
-        .engine
-        .open_group(GUILD, CHANNEL, ALICE, "host", None, 5, None)
+    let full = open_group(&t.engine, ALICE, "host", None, 5, None)
         .await
         .unwrap();
     t.engine
         .join_group(GUILD, full.row.sprint_id, BOB, "player")
         .await
         .unwrap();
-    let lonely = t
-        .engine
-        .open_group(GUILD, CHANNEL, 3, "host", None, 5, None)
+    let lonely = open_group(&t.engine, 3, "host", None, 5, None)
         .await
         .unwrap();
     t.advance(Duration::minutes(10));
@@ -381,9 +348,7 @@ async fn a_lobby_whose_countdown_ends_starts_itself_with_two_players_or_expires(
 #[tokio::test]
 async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     let running = t
@@ -399,7 +364,7 @@ async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
             let response = if index < 3 {
                 Response(item.key.0.clone())
             } else {
-                wrong(item)
+                wrong_answer(item)
             };
             result = t
                 .engine
@@ -431,9 +396,7 @@ async fn exec(t: &TestEngine, sql: &str) {
 #[tokio::test]
 async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_finishes_it() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     let id = duel.row.sprint_id;
@@ -512,9 +475,7 @@ async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_fin
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_joins_never_overfill_a_lobby() {
     let t = TestEngine::new().await;
-    let lobby = t
-        .engine
-        .open_group(GUILD, CHANNEL, ALICE, "host", Some(EXAM), 5, None)
+    let lobby = open_group(&t.engine, ALICE, "host", Some(EXAM), 5, None)
         .await
         .unwrap();
     let id = lobby.row.sprint_id;
@@ -538,9 +499,10 @@ async fn concurrent_joins_never_overfill_a_lobby() {
     for join in joins {
         match join.await.unwrap() {
             Ok(_) => joined += 1,
-            Err(error) => assert!(
-                matches!(rule(Err::<(), _>(error)), Rejection::SprintRule(ref m) if m.contains("full")),
-            ),
+            Err(error) => assert!(matches!(
+                rule(Err::<(), _>(error)),
+                Rejection::Sprint(SprintRefusal::LobbyFull { .. })
+            ),),
         }
     }
     assert_eq!(joined, 1, "one seat was left");
@@ -553,9 +515,7 @@ async fn concurrent_joins_never_overfill_a_lobby() {
 #[tokio::test]
 async fn an_answer_that_loses_the_race_with_the_finish_changes_nothing() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, Some(2))
         .await
         .unwrap();
     let id = duel.row.sprint_id;
@@ -585,27 +545,14 @@ async fn a_member_starting_two_sprints_at_once_gets_one() {
         let host = 1_000 + round;
         let lobby = {
             let engine = t.engine.clone();
-            tokio::spawn(async move {
-                engine
-                    .open_group(GUILD, CHANNEL, host, "host", Some(EXAM), 5, None)
-                    .await
-            })
+            tokio::spawn(
+                async move { open_group(&engine, host, "host", Some(EXAM), 5, None).await },
+            )
         };
         let duel = {
             let engine = t.engine.clone();
             tokio::spawn(async move {
-                engine
-                    .challenge(
-                        GUILD,
-                        CHANNEL,
-                        host,
-                        "host",
-                        5_000 + round,
-                        Some(EXAM),
-                        5,
-                        None,
-                    )
-                    .await
+                challenge(&engine, host, "host", 5_000 + round, Some(EXAM), 5, None).await
             })
         };
         let started = [lobby.await.unwrap(), duel.await.unwrap()];
@@ -625,9 +572,7 @@ async fn a_member_starting_two_sprints_at_once_gets_one() {
 #[tokio::test]
 async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     let mut t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "host", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     let id = duel.row.sprint_id;
@@ -685,9 +630,7 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
 #[tokio::test]
 async fn sprint_players_get_a_member_row_so_the_rating_board_names_them() {
     let t = TestEngine::new().await;
-    let duel = t
-        .engine
-        .challenge(GUILD, CHANNEL, ALICE, "Alice", BOB, Some(EXAM), 5, None)
+    let duel = challenge(&t.engine, ALICE, "Alice", BOB, Some(EXAM), 5, None)
         .await
         .unwrap();
     let running = t
@@ -704,9 +647,7 @@ async fn sprint_players_get_a_member_row_so_the_rating_board_names_them() {
     assert_eq!(names, [(ALICE, "Alice"), (BOB, "Bob")]);
 
     // Joining a lobby names the member too, and refreshes a changed name.
-    let lobby = t
-        .engine
-        .open_group(GUILD, CHANNEL, 3, "Carol", None, 5, None)
+    let lobby = open_group(&t.engine, 3, "Carol", None, 5, None)
         .await
         .unwrap();
     t.engine

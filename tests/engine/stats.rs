@@ -101,10 +101,18 @@ async fn missed_questions_come_back_in_personal_practice_when_due() {
     assert_eq!(queue[0].question_id, post.question_id);
 
     // Not due yet: a fresh question.
-    let dealt = t.engine.start_personal(GUILD, 1, EXAM, None).await.unwrap();
+    let dealt = t
+        .engine
+        .start_personal(GUILD, 1, &t.exam(), None)
+        .await
+        .unwrap();
     assert!(!dealt.from_review);
     t.advance(Duration::days(1));
-    let dealt = t.engine.start_personal(GUILD, 1, EXAM, None).await.unwrap();
+    let dealt = t
+        .engine
+        .start_personal(GUILD, 1, &t.exam(), None)
+        .await
+        .unwrap();
     assert!(dealt.from_review);
     assert_eq!(dealt.question.id, post.question_id);
     let key = certsprint::bank::Response(dealt.question.key.0.clone());

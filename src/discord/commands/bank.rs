@@ -1,7 +1,8 @@
 //! /bank info and /bank report.
 
-use super::{guild_of, no_pings, Context, Error};
+use super::{Context, Error};
 use crate::discord::context::user_error;
+use crate::discord::reply::{guild_of, private};
 use crate::discord::text::{escape, truncate};
 
 /// The question banks.
@@ -25,7 +26,7 @@ pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
             "{} original questions, checked against AWS documentation.",
             bank.item_count()
         ));
-    for exam in &bank.exams {
+    for exam in bank.playable_exams() {
         let lines: Vec<String> = exam
             .domains
             .iter()
@@ -50,13 +51,7 @@ pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
             false,
         );
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(private().embed(embed)).await?;
     Ok(())
 }
 
@@ -86,15 +81,9 @@ pub async fn report(
         ));
     }
     engine
-        .store
-        .flag_question(guild, ctx.author().id.get(), &id, reason, engine.now())
+        .report_question(guild, ctx.author().id.get(), &id, reason)
         .await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!("Thanks: #{id} is flagged for the admins to check."))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(private().content(format!("Thanks: #{id} is flagged for the admins to check.")))
+        .await?;
     Ok(())
 }

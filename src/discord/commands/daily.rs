@@ -1,37 +1,16 @@
-//! /daily: a channel's question on a schedule (admins only, checked on the server side).
+//! /daily: a channel's question on a schedule (admins only, checked on the server side by the
+//! parent command's check, which every subcommand inherits).
 
-use chrono::Duration;
 use poise::serenity_prelude as serenity;
 
-use super::{guild_of, no_pings, require_admin, Context, Error};
+use super::{admin_only, Context, Error};
 use crate::discord::context::user_error;
-use crate::discord::publish::DiscordPublisher;
+use crate::discord::exams::{autocomplete_scope, parse_scope};
+use crate::discord::reply::{display_name, guild_of, private};
 use crate::discord::text::{escape, timestamp};
-use crate::schedule::{Publisher, Rule};
-use crate::store::{NewSchedule, Schedule};
-
-#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum DailyExam {
-    #[name = "aif-c01"]
-    Aif,
-    #[name = "mla-c01"]
-    Mla,
-    #[name = "aip-c01"]
-    Aip,
-    #[name = "all"]
-    All,
-}
-
-impl DailyExam {
-    fn id(self) -> &'static str {
-        match self {
-            DailyExam::Aif => "aif-c01",
-            DailyExam::Mla => "mla-c01",
-            DailyExam::Aip => "aip-c01",
-            DailyExam::All => "all",
-        }
-    }
-}
+use crate::quiz::ScheduleRequest;
+use crate::schedule::{post_now, PostNowError, Rule};
+use crate::store::Schedule;
 
 /// Window lengths an admin may choose, in hours.
 const WINDOW_HOURS: std::ops::RangeInclusive<u32> = 1..=72;
@@ -42,6 +21,7 @@ const DEFAULT_WINDOW_HOURS: u32 = 12;
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
+    check = "admin_only",
     subcommands("setup", "now", "list", "pause", "resume", "remove"),
     subcommand_required
 )]
@@ -78,7 +58,9 @@ pub async fn setup(
     #[description = "Where to post"]
     #[channel_types("Text")]
     channel: serenity::ChannelId,
-    #[description = "Which exam, or all to rotate"] exam: DailyExam,
+    #[description = "Which exam, or all to rotate"]
+    #[autocomplete = "autocomplete_scope"]
+    exam: String,
     #[description = "Time of day, HH:MM (24-hour)"] time: String,
     #[description = "Time zone, e.g. Europe/Berlin"]
     #[autocomplete = "autocomplete_timezone"]
@@ -93,49 +75,38 @@ pub async fn setup(
     #[description = "A role to ping when each question posts (opt-in; nothing else is pinged)"]
     role: Option<serenity::RoleId>,
 ) -> Result<(), Error> {
-    require_admin(ctx)?;
     let guild = guild_of(ctx)?;
+    let scope = parse_scope(ctx, &exam)?;
     let rule =
         Rule::parse(&time, &timezone, days.as_deref().unwrap_or("daily")).map_err(user_error)?;
     let window_hours = window.unwrap_or(DEFAULT_WINDOW_HOURS);
     if !WINDOW_HOURS.contains(&window_hours) {
         return Err(user_error("The window is 1 to 72 hours."));
     }
-    let engine = &ctx.data().engine;
-    let now = engine.now();
-    let schedule = NewSchedule {
-        guild_id: guild,
-        channel_id: channel.get(),
-        exam: exam.id().to_string(),
-        time_of_day: rule.time.format("%H:%M").to_string(),
-        timezone: rule.zone.name().to_string(),
-        days: rule.days.describe(),
-        window_minutes: window_hours * 60,
-        mention_role_id: role.map(|r| r.get()),
-        created_by: ctx.author().id.get(),
-    };
-    engine.store.save_schedule(&schedule, now).await?;
-    // The server's weeks, months and streak days follow the zone its admins schedule in.
-    engine
-        .store
-        .set_guild_timezone(guild, rule.zone, now)
+    let saved = ctx
+        .data()
+        .engine
+        .set_up_schedule(ScheduleRequest {
+            guild,
+            channel: channel.get(),
+            exam: scope.as_str().to_string(),
+            rule,
+            window_minutes: window_hours * 60,
+            mention_role: role.map(|r| r.get()),
+            created_by: ctx.author().id.get(),
+        })
         .await?;
-    let next = rule.next_after(now);
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!(
-                "Scheduled: a **{}** question in <#{}> at **{}** {} ({}), open for {window_hours} h.\nNext post: {} ({}).",
-                exam.id(),
-                channel.get(),
-                schedule.time_of_day,
-                escape(&schedule.timezone),
-                schedule.days,
-                timestamp(next, 'F'),
-                timestamp(next, 'R'),
-            ))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
+    let settings = &saved.settings;
+    ctx.send(private().content(format!(
+        "Scheduled: a **{}** question in <#{}> at **{}** {} ({}), open for {window_hours} h.\nNext post: {} ({}).",
+        scope,
+        channel.get(),
+        settings.time_of_day,
+        escape(&settings.timezone),
+        settings.days,
+        timestamp(saved.next, 'F'),
+        timestamp(saved.next, 'R'),
+    )))
     .await?;
     Ok(())
 }
@@ -152,48 +123,23 @@ pub async fn now(
     #[channel_types("Text")]
     channel: Option<serenity::ChannelId>,
 ) -> Result<(), Error> {
-    require_admin(ctx)?;
     let guild = guild_of(ctx)?;
     let channel = channel_or_here(ctx, channel);
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let engine = &data.engine;
-    let schedule = engine.store.schedule_for_channel(guild, channel).await?;
-    let (exam, window) = match &schedule {
-        Some(s) => (
-            s.settings.exam.clone(),
-            Duration::minutes(i64::from(s.settings.window_minutes)),
-        ),
-        None => (
-            "all".to_string(),
-            Duration::hours(i64::from(DEFAULT_WINDOW_HOURS)),
-        ),
-    };
-    let exam = engine.resolve_channel_exam(guild, channel, &exam).await?;
-    let (post, question) = engine
-        .claim_channel_post(guild, channel, &exam, None, window)
-        .await?;
-    let publisher = DiscordPublisher::new(ctx.serenity_context().http.clone(), engine.bank.clone());
-    let message = match publisher.publish(&post, &question, None).await {
-        Ok(message) => message,
-        Err(error) => {
-            engine.store.mark_missed(guild, post.post_id).await?;
+    let post = match post_now(&data.engine, data.publisher(), guild, channel).await {
+        Ok(post) => post,
+        Err(PostNowError::NotSent(error)) => {
             return Err(user_error(format!(
                 "I could not post in <#{channel}>: {error}. Check that I can view the channel, send messages and embed links there."
-            )));
+            )))
         }
+        Err(PostNowError::Quiz(error)) => return Err(error.into()),
     };
-    engine.mark_posted(guild, post.post_id, message).await?;
-    data.wake_closer.notify_one();
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!(
-                "Posted in <#{channel}>; it closes {}.",
-                timestamp(post.closes_at, 'R')
-            ))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
+    ctx.send(private().content(format!(
+        "Posted in <#{channel}>; it closes {}.",
+        timestamp(post.closes_at, 'R')
+    )))
     .await?;
     Ok(())
 }
@@ -221,10 +167,9 @@ fn describe(schedule: &Schedule, now: chrono::DateTime<chrono::Utc>) -> String {
 /// Show this server's schedules.
 #[poise::command(slash_command, guild_only)]
 pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
-    require_admin(ctx)?;
     let guild = guild_of(ctx)?;
     let engine = &ctx.data().engine;
-    let schedules = engine.store.schedules_of(guild).await?;
+    let schedules = engine.schedules_of(guild).await?;
     let content = if schedules.is_empty() {
         "No daily questions yet. Set one up with `/daily setup`.".to_string()
     } else {
@@ -235,13 +180,8 @@ pub async fn list(ctx: Context<'_>) -> Result<(), Error> {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    ctx.send(
-        poise::CreateReply::default()
-            .content(crate::discord::text::truncate(&content, 2000))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(private().content(crate::discord::text::truncate(&content, 2000)))
+        .await?;
     Ok(())
 }
 
@@ -250,34 +190,20 @@ async fn set_paused(
     channel: Option<serenity::ChannelId>,
     paused: bool,
 ) -> Result<(), Error> {
-    require_admin(ctx)?;
     let guild = guild_of(ctx)?;
     let channel = channel_or_here(ctx, channel);
-    let reason = paused.then(|| format!("paused by {}", ctx.author().display_name()));
+    let reason = paused.then(|| format!("paused by {}", display_name(ctx)));
     if !ctx
         .data()
         .engine
-        .store
-        .set_schedule_paused(
-            guild,
-            channel,
-            paused,
-            reason.as_deref(),
-            ctx.data().engine.now(),
-        )
+        .set_schedule_paused(guild, channel, paused, reason.as_deref())
         .await?
     {
         return Err(user_error(format!("<#{channel}> has no daily question.")));
     }
-    ctx.data().schedule_changed.notify_one();
     let word = if paused { "Paused" } else { "Resumed" };
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!("{word} the daily question in <#{channel}>."))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(private().content(format!("{word} the daily question in <#{channel}>.")))
+        .await?;
     Ok(())
 }
 
@@ -311,26 +237,14 @@ pub async fn remove(
     #[channel_types("Text")]
     channel: Option<serenity::ChannelId>,
 ) -> Result<(), Error> {
-    require_admin(ctx)?;
     let guild = guild_of(ctx)?;
     let channel = channel_or_here(ctx, channel);
-    if !ctx
-        .data()
-        .engine
-        .store
-        .delete_schedule(guild, channel)
-        .await?
-    {
+    if !ctx.data().engine.remove_schedule(guild, channel).await? {
         return Err(user_error(format!("<#{channel}> has no daily question.")));
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!(
-                "Removed the daily question in <#{channel}>. Past answers and scores stay."
-            ))
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
+    ctx.send(private().content(format!(
+        "Removed the daily question in <#{channel}>. Past answers and scores stay."
+    )))
     .await?;
     Ok(())
 }

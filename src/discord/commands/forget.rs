@@ -2,8 +2,9 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{guild_of, no_pings, Context, Error};
+use super::{Context, Error};
 use crate::discord::ids::Action;
+use crate::discord::reply::{guild_of, private};
 
 /// Delete your answers, stats and streaks in this server.
 #[poise::command(slash_command, guild_only, rename = "forget-me")]
@@ -31,11 +32,9 @@ pub async fn forget_me(ctx: Context<'_>) -> Result<(), Error> {
         .style(serenity::ButtonStyle::Secondary),
     ];
     ctx.send(
-        poise::CreateReply::default()
+        private()
             .content("This deletes your answers, points, streaks, review queue and reports in this server. It cannot be undone.")
-            .components(vec![serenity::CreateActionRow::Buttons(buttons)])
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
+            .components(vec![serenity::CreateActionRow::Buttons(buttons)]),
     )
     .await?;
     Ok(())

@@ -1,10 +1,9 @@
 //! /help: what the bot does and the rules it keeps.
 
-use super::{no_pings, Context, Error};
+use super::{Context, Error};
+use crate::discord::reply::private;
 
-const HELP: &str = "\
-**certsprint** - daily practice for AWS AI certifications (AIF-C01, MLA-C01, AIP-C01).
-
+const HELP: &str = "
 **Play**
 `/quiz [exam] [domain]` a private practice question (missed ones come back for review)
 `/leaderboard [exam] [period]` this week, this month or all time
@@ -29,12 +28,19 @@ Questions are original, written from the official exam guides and checked agains
 /// How certsprint works.
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(HELP)
-            .ephemeral(true)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    // The exams come from the loaded banks (overlay packs included).
+    let exams: Vec<&str> = ctx
+        .data()
+        .engine
+        .bank
+        .playable_exams()
+        .map(|exam| exam.code.as_str())
+        .collect();
+    let intro = format!(
+        "**certsprint** - daily practice for AWS AI certifications ({}).\n",
+        exams.join(", ")
+    );
+    ctx.send(private().content(format!("{intro}{HELP}")))
+        .await?;
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! /leaderboard: top 10 with points, accuracy and streak, plus the caller's own rank.
 
-use super::{guild_of, no_pings, Context, Error, ExamChoice};
+use super::{Context, Error};
+use crate::bank::{ExamId, Scope};
+use crate::discord::exams::{autocomplete_scope, parse_scope};
 use crate::discord::render::board::{board_components, board_embed, BoardView};
+use crate::discord::reply::guild_of;
 use crate::discord::text::{escape, truncate};
 use crate::store::Period;
 
@@ -22,27 +25,33 @@ pub enum PeriodChoice {
 #[poise::command(slash_command, guild_only)]
 pub async fn leaderboard(
     ctx: Context<'_>,
-    #[description = "One exam, or all"] exam: Option<ExamChoice>,
+    #[description = "One exam, or all"]
+    #[autocomplete = "autocomplete_scope"]
+    exam: Option<String>,
     #[description = "week, month, all, or rating for sprint ratings (default: week)"]
     period: Option<PeriodChoice>,
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
+    let scope = match exam {
+        Some(text) => parse_scope(ctx, &text)?,
+        None => Scope::All,
+    };
     let period = match period.unwrap_or(PeriodChoice::Week) {
         PeriodChoice::Week => Period::Week,
         PeriodChoice::Month => Period::Month,
         PeriodChoice::All => Period::All,
-        PeriodChoice::Rating => return rating_board(ctx, guild, exam).await,
+        PeriodChoice::Rating => return rating_board(ctx, guild, &scope).await,
     };
-    let exam_id = exam.map(ExamChoice::id);
     let user = ctx.author().id.get();
     let engine = &ctx.data().engine;
-    let standing = engine.leaderboard(guild, exam_id, period, user, 0).await?;
-    let code = exam_id
-        .and_then(|id| engine.bank.exam(id))
+    let standing = engine.leaderboard(guild, &scope, period, user, 0).await?;
+    let code = scope
+        .exam()
+        .and_then(|id| engine.bank.exam_of(id))
         .map(|e| e.code.as_str());
     let view = BoardView {
         exam_code: code,
-        exam_id,
+        exam_id: scope.exam().map(ExamId::as_str),
         period,
         viewer: user,
         standing: &standing,
@@ -50,17 +59,15 @@ pub async fn leaderboard(
     ctx.send(
         poise::CreateReply::default()
             .embed(board_embed(&view))
-            .components(board_components(&view))
-            .allowed_mentions(no_pings()),
+            .components(board_components(&view)),
     )
     .await?;
     Ok(())
 }
 
 /// The sprint rating board: best first by a conservative rating (rating minus twice its uncertainty).
-async fn rating_board(ctx: Context<'_>, guild: u64, exam: Option<ExamChoice>) -> Result<(), Error> {
-    let key = exam.map_or("all", ExamChoice::id);
-    let rows = ctx.data().engine.store.rating_board(guild, key, 10).await?;
+async fn rating_board(ctx: Context<'_>, guild: u64, scope: &Scope) -> Result<(), Error> {
+    let rows = ctx.data().engine.rating_board(guild, scope).await?;
     let lines: Vec<String> = rows
         .iter()
         .enumerate()
@@ -85,19 +92,13 @@ async fn rating_board(ctx: Context<'_>, guild: u64, exam: Option<ExamChoice>) ->
     let embed = poise::serenity_prelude::CreateEmbed::new()
         .title(format!(
             "Sprint ratings · {}",
-            if key == "all" {
-                "all exams".to_string()
-            } else {
-                key.to_uppercase()
+            match scope {
+                Scope::All => "all exams".to_string(),
+                Scope::Exam(id) => id.as_str().to_uppercase(),
             }
         ))
         .description(description)
         .colour(poise::serenity_prelude::Colour(0xA855F7));
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(poise::CreateReply::default().embed(embed)).await?;
     Ok(())
 }

@@ -2,8 +2,10 @@
 
 use poise::CreateReply;
 
-use super::{guild_of, no_pings, Context, Error, ExamChoice};
+use super::{Context, Error};
+use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::render::mock::{item_components, item_embed, report_components, report_embed};
+use crate::discord::reply::{guild_of, private};
 use crate::quiz::{Engine, MockExam, MockLength, QuizError, Rejection, Resumed};
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -31,12 +33,15 @@ pub async fn mock(_ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 pub async fn start(
     ctx: Context<'_>,
-    #[description = "Which exam"] exam: ExamChoice,
+    #[description = "Which exam"]
+    #[autocomplete = "autocomplete_exam"]
+    exam: String,
     #[description = "full, half or quick (10 questions); default quick"] length: Option<
         LengthChoice,
     >,
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
+    let exam = parse_exam(ctx, &exam)?;
     let length = match length.unwrap_or(LengthChoice::Quick) {
         LengthChoice::Full => MockLength::Full,
         LengthChoice::Half => MockLength::Half,
@@ -44,7 +49,7 @@ pub async fn start(
     };
     let engine = &ctx.data().engine;
     let user = ctx.author().id.get();
-    let mock = match engine.start_mock(guild, user, exam.id(), length).await {
+    let mock = match engine.start_mock(guild, user, &exam, length).await {
         Ok(mock) => mock,
         // Often a double press: bring back the attempt that is running rather than refuse.
         Err(QuizError::Rejected(Rejection::MockInProgress { .. })) => {
@@ -99,10 +104,4 @@ fn item_reply(engine: &Engine, mock: &MockExam) -> CreateReply {
     private()
         .embed(item_embed(mock, &code))
         .components(item_components(mock, &[]))
-}
-
-fn private() -> CreateReply {
-    CreateReply::default()
-        .ephemeral(true)
-        .allowed_mentions(no_pings())
 }

@@ -12,12 +12,13 @@ mod stats;
 
 use std::sync::Arc;
 
-use poise::serenity_prelude as serenity;
+use super::context::{Context, Data, Error};
+use super::reply::require_admin;
 
-use super::context::{user_error, Context, Data, Error};
+type Command = poise::Command<Arc<Data>, Error>;
 
-pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
-    vec![
+pub fn all() -> Vec<Command> {
+    let commands = vec![
         daily::daily(),
         quiz::quiz(),
         mock::mock(),
@@ -27,66 +28,26 @@ pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
         bank::bank(),
         forget::forget_me(),
         help::help(),
-    ]
+    ];
+    commands.into_iter().map(inherit_checks).collect()
 }
 
-/// The guild a command runs in (every command is guild-only; this turns the impossible into an error).
-pub fn guild_of(ctx: Context<'_>) -> Result<u64, Error> {
-    ctx.guild_id()
-        .map(|id| id.get())
-        .ok_or_else(|| user_error("This command works in a server, not in DMs."))
+/// poise runs only the invoked subcommand's own checks; a check on a parent (such as the admin
+/// check on /daily) is meant for all of its subcommands, so they get it too.
+fn inherit_checks(mut command: Command) -> Command {
+    let checks = command.checks.clone();
+    command.subcommands = command
+        .subcommands
+        .into_iter()
+        .map(|mut sub| {
+            sub.checks.extend(checks.iter().copied());
+            inherit_checks(sub)
+        })
+        .collect();
+    command
 }
 
-/// Admin commands check the member's permissions on the server side, from what Discord computed
-/// for this interaction, not only Discord's default command permissions (which admins can change).
-pub fn require_admin(ctx: Context<'_>) -> Result<(), Error> {
-    let permissions = match ctx {
-        poise::Context::Application(app) => {
-            app.interaction.member.as_ref().and_then(|m| m.permissions)
-        }
-        poise::Context::Prefix(_) => None,
-    };
-    match permissions {
-        Some(p) if p.administrator() || p.manage_guild() => Ok(()),
-        _ => Err(user_error(
-            "You need the Manage Server permission for this.",
-        )),
-    }
-}
-
-pub fn display_name(ctx: Context<'_>) -> String {
-    match ctx {
-        poise::Context::Application(app) => app
-            .interaction
-            .member
-            .as_ref()
-            .map(|m| m.display_name().to_string())
-            .unwrap_or_else(|| ctx.author().display_name().to_string()),
-        poise::Context::Prefix(_) => ctx.author().display_name().to_string(),
-    }
-}
-
-pub fn no_pings() -> serenity::CreateAllowedMentions {
-    serenity::CreateAllowedMentions::new()
-}
-
-/// Exam choices shared by the commands' option lists.
-#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum ExamChoice {
-    #[name = "aif-c01"]
-    Aif,
-    #[name = "mla-c01"]
-    Mla,
-    #[name = "aip-c01"]
-    Aip,
-}
-
-impl ExamChoice {
-    pub fn id(self) -> &'static str {
-        match self {
-            ExamChoice::Aif => "aif-c01",
-            ExamChoice::Mla => "mla-c01",
-            ExamChoice::Aip => "aip-c01",
-        }
-    }
+/// The server-side admin check (see `reply::is_admin`), as a command check.
+async fn admin_only(ctx: Context<'_>) -> Result<bool, Error> {
+    require_admin(ctx).map(|()| true)
 }

@@ -2,9 +2,13 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{display_name, guild_of, Context, Error, ExamChoice};
+use super::{Context, Error};
+use crate::bank::Scope;
+use crate::discord::exams::{autocomplete_scope, parse_scope};
 use crate::discord::render::sprint::{sprint_components, sprint_embed};
+use crate::discord::reply::{display_name, guild_of};
 use crate::quiz::sprint::Sprint;
+use crate::quiz::sprint::SprintRequest;
 
 /// Head-to-head duels and group sprints.
 #[poise::command(
@@ -22,7 +26,9 @@ pub async fn sprint(_ctx: Context<'_>) -> Result<(), Error> {
 pub async fn duel(
     ctx: Context<'_>,
     #[description = "Who to challenge"] opponent: serenity::User,
-    #[description = "One exam (default: all)"] exam: Option<ExamChoice>,
+    #[description = "One exam (default: all)"]
+    #[autocomplete = "autocomplete_scope"]
+    exam: Option<String>,
     #[description = "5-20 questions (default 10)"]
     #[min = 5]
     #[max = 20]
@@ -36,19 +42,21 @@ pub async fn duel(
     if opponent.bot {
         return Err(crate::discord::context::user_error("Bots do not duel."));
     }
-    let data = ctx.data();
-    let sprint = data
+    let scope = scope_of(ctx, exam)?;
+    let name = display_name(ctx);
+    let request = SprintRequest {
+        guild,
+        channel: ctx.channel_id().get(),
+        host: ctx.author().id.get(),
+        host_name: &name,
+        exam: &scope,
+        questions: questions.unwrap_or(DEFAULT_QUESTIONS),
+        minutes,
+    };
+    let sprint = ctx
+        .data()
         .engine
-        .challenge(
-            guild,
-            ctx.channel_id().get(),
-            ctx.author().id.get(),
-            &display_name(ctx),
-            opponent.id.get(),
-            exam.map(ExamChoice::id),
-            questions.unwrap_or(10),
-            minutes,
-        )
+        .challenge(request, opponent.id.get())
         .await?;
     // The challenge is the one message allowed to ping: the challenged member, nobody else.
     let reply = poise::CreateReply::default()
@@ -66,7 +74,9 @@ pub async fn duel(
 #[poise::command(slash_command, guild_only)]
 pub async fn open(
     ctx: Context<'_>,
-    #[description = "One exam (default: all)"] exam: Option<ExamChoice>,
+    #[description = "One exam (default: all)"]
+    #[autocomplete = "autocomplete_scope"]
+    exam: Option<String>,
     #[description = "5-20 questions (default 10)"]
     #[min = 5]
     #[max = 20]
@@ -77,23 +87,24 @@ pub async fn open(
     minutes: Option<u32>,
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
+    let scope = scope_of(ctx, exam)?;
+    let name = display_name(ctx);
     let sprint = ctx
         .data()
         .engine
-        .open_group(
+        .open_group(SprintRequest {
             guild,
-            ctx.channel_id().get(),
-            ctx.author().id.get(),
-            &display_name(ctx),
-            exam.map(ExamChoice::id),
-            questions.unwrap_or(10),
+            channel: ctx.channel_id().get(),
+            host: ctx.author().id.get(),
+            host_name: &name,
+            exam: &scope,
+            questions: questions.unwrap_or(DEFAULT_QUESTIONS),
             minutes,
-        )
+        })
         .await?;
     let reply = poise::CreateReply::default()
         .embed(sprint_embed(&sprint))
-        .components(sprint_components(&sprint))
-        .allowed_mentions(serenity::CreateAllowedMentions::new());
+        .components(sprint_components(&sprint));
     post_and_remember(ctx, &sprint, reply).await
 }
 
@@ -106,9 +117,16 @@ async fn post_and_remember(
     let message = handle.message().await?;
     ctx.data()
         .engine
-        .store
-        .set_sprint_message(sprint.row.sprint_id, message.id.get())
+        .set_sprint_message(sprint.row.guild_id, sprint.row.sprint_id, message.id.get())
         .await?;
-    ctx.data().sprint_timer.notify_one();
     Ok(())
+}
+
+const DEFAULT_QUESTIONS: u32 = 10;
+
+fn scope_of(ctx: Context<'_>, exam: Option<String>) -> Result<Scope, Error> {
+    match exam {
+        Some(text) => parse_scope(ctx, &text),
+        None => Ok(Scope::All),
+    }
 }

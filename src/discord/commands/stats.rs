@@ -2,17 +2,22 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::{display_name, guild_of, no_pings, Context, Error, ExamChoice};
+use super::{Context, Error};
+use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::render::stats::stats_embed;
+use crate::discord::reply::{display_name, guild_of};
 
 /// Accuracy by exam, domain and task; streaks; readiness; review queue.
 #[poise::command(slash_command, guild_only)]
 pub async fn stats(
     ctx: Context<'_>,
     #[description = "Whose stats (default: yours)"] user: Option<serenity::User>,
-    #[description = "Only this exam"] exam: Option<ExamChoice>,
+    #[description = "Only this exam"]
+    #[autocomplete = "autocomplete_exam"]
+    exam: Option<String>,
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
+    let exam = exam.map(|text| parse_exam(ctx, &text)).transpose()?;
     let own = user.as_ref().is_none_or(|u| u.id == ctx.author().id);
     let (target, fallback) = match &user {
         Some(u) => (u.id.get(), u.display_name().to_string()),
@@ -21,7 +26,7 @@ pub async fn stats(
     let engine = &ctx.data().engine;
     let mut stats = engine.member_stats(guild, target).await?;
     if let Some(exam) = exam {
-        stats.exams.retain(|e| e.exam == exam.id());
+        stats.exams.retain(|e| e.exam == exam.as_str());
     }
     if !own {
         // Another member's review queue is theirs alone.
@@ -35,12 +40,7 @@ pub async fn stats(
             false,
         );
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .embed(embed)
-            .ephemeral(own)
-            .allowed_mentions(no_pings()),
-    )
-    .await?;
+    ctx.send(poise::CreateReply::default().embed(embed).ephemeral(own))
+        .await?;
     Ok(())
 }

@@ -1,0 +1,103 @@
+//! What the background loops (scheduler, closer, timer) read and record. They run below the
+//! adapter and reach the database only through these methods, like every other caller.
+
+use chrono::{DateTime, Utc};
+
+use super::{Engine, QuizResult};
+use crate::store::{OwedReveal, Post, Schedule, Snowflake};
+
+impl Engine {
+    /// Every schedule of every guild (the scheduler's work list).
+    pub async fn all_schedules(&self) -> QuizResult<Vec<Schedule>> {
+        Ok(self.store.all_schedules().await?)
+    }
+
+    /// Scheduled posts claimed but never confirmed sent (the bot stopped between the two).
+    pub async fn unsent_scheduled_posts(&self) -> QuizResult<Vec<Post>> {
+        Ok(self.store.unsent_scheduled_posts().await?)
+    }
+
+    /// The latest occurrence a schedule has a post (or a missed record) for.
+    pub async fn last_occurrence(&self, schedule_id: i64) -> QuizResult<Option<DateTime<Utc>>> {
+        Ok(self.store.last_occurrence(schedule_id).await?)
+    }
+
+    /// Marks a claimed post missed (it could not be sent in time, or not at all).
+    pub async fn mark_missed(&self, guild: Snowflake, post_id: i64) -> QuizResult<()> {
+        Ok(self.store.mark_missed(guild, post_id).await?)
+    }
+
+    /// Records that an occurrence fell while the bot was not running; false if already known.
+    pub async fn record_missed_occurrence(
+        &self,
+        schedule: &Schedule,
+        occurrence: DateTime<Utc>,
+    ) -> QuizResult<bool> {
+        let settings = &schedule.settings;
+        Ok(self
+            .store
+            .record_missed(
+                settings.guild_id,
+                settings.channel_id,
+                schedule.schedule_id,
+                &settings.exam,
+                occurrence,
+                self.now(),
+            )
+            .await?)
+    }
+
+    /// Pauses a schedule the bot cannot serve; true the first time (when the admins are told).
+    pub async fn pause_schedule_for_failure(
+        &self,
+        schedule_id: i64,
+        reason: &str,
+    ) -> QuizResult<bool> {
+        Ok(self
+            .store
+            .pause_schedule_for_failure(schedule_id, reason, self.now())
+            .await?)
+    }
+
+    /// Open posts whose window has ended.
+    pub async fn posts_due_to_close(&self) -> QuizResult<Vec<Post>> {
+        Ok(self.store.posts_due_to_close(self.now()).await?)
+    }
+
+    /// The next close or owed reveal, whichever comes first.
+    pub async fn next_closer_work_at(&self) -> QuizResult<Option<DateTime<Utc>>> {
+        let close = self.store.next_close_at().await?;
+        let reveal = self.store.next_reveal_at().await?;
+        Ok(close.into_iter().chain(reveal).min())
+    }
+
+    /// When the next owed reveal is due, if any.
+    pub async fn next_reveal_at(&self) -> QuizResult<Option<DateTime<Utc>>> {
+        Ok(self.store.next_reveal_at().await?)
+    }
+
+    /// Reveals due now, oldest first, at most `limit`.
+    pub async fn reveals_due(&self, limit: u32) -> QuizResult<Vec<OwedReveal>> {
+        Ok(self.store.reveals_due(self.now(), limit).await?)
+    }
+
+    /// The reveal landed, or was given up: nothing is owed any more.
+    pub async fn settle_reveal(&self, guild: Snowflake, post_id: i64) -> QuizResult<()> {
+        Ok(self.store.settle_reveal(guild, post_id).await?)
+    }
+
+    /// A reveal failed for now: try again at `retry_at`.
+    pub async fn postpone_reveal(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        retry_at: DateTime<Utc>,
+    ) -> QuizResult<()> {
+        Ok(self.store.postpone_reveal(guild, post_id, retry_at).await?)
+    }
+
+    /// The next sprint or mock deadline the timer must act on.
+    pub async fn next_timer_deadline(&self) -> QuizResult<Option<DateTime<Utc>>> {
+        Ok(self.store.next_sprint_deadline().await?)
+    }
+}
