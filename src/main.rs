@@ -226,8 +226,8 @@ fn bank_check(
             None => bank::source::embedded_files(),
         },
     };
-    let loaded = bank::load(&files);
-    let report = Report::new(&loaded.bank, loaded.problems);
+    let loaded = bank::check(&files);
+    let report = Report::new(&loaded);
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::model::{letter, Bank, Exam, Kind};
-use super::Problem;
+use super::model::{letter, Exam, Kind};
+use super::{Loaded, Problem};
 
 /// Coverage targets for a pack (the product's standard for the shipped banks).
 pub const MAX_DOMAIN_SHARE_GAP_PP: f64 = 5.0;
@@ -17,6 +17,8 @@ pub const MAX_KEY_LETTER_SHARE: f64 = 0.35;
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub problems: Vec<Problem>,
+    /// Per item: cues, and rules not yet switched on for the item (see `bank::Strictness`).
+    pub warnings: Vec<Problem>,
     pub exams: Vec<ExamCoverage>,
 }
 
@@ -46,10 +48,11 @@ pub struct DomainCoverage {
 }
 
 impl Report {
-    pub fn new(bank: &Bank, problems: Vec<Problem>) -> Report {
+    pub fn new(loaded: &Loaded) -> Report {
         Report {
-            problems,
-            exams: bank.exams.iter().map(ExamCoverage::of).collect(),
+            problems: loaded.problems.clone(),
+            warnings: loaded.warnings.clone(),
+            exams: loaded.bank.exams.iter().map(ExamCoverage::of).collect(),
         }
     }
 
@@ -66,7 +69,10 @@ impl Report {
         for problem in &self.problems {
             writeln!(out, "error: {problem}").unwrap();
         }
-        if !self.problems.is_empty() {
+        for warning in &self.warnings {
+            writeln!(out, "warning: {warning}").unwrap();
+        }
+        if !self.problems.is_empty() || !self.warnings.is_empty() {
             writeln!(out).unwrap();
         }
         for exam in &self.exams {
