@@ -1,7 +1,7 @@
 //! Cues: features of an item's form that point at the key without knowing the topic. Each rule
 //! looks at one item; the balance figures across a bank are in `report`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -13,19 +13,29 @@ pub const MIN_DISTINCTIVE_WORD_LETTERS: usize = 5;
 /// Distractors that open alike before a key that opens differently stands out.
 pub const MIN_PARALLEL_DISTRACTORS: usize = 3;
 
-/// Words that mark an overstated option; a test-wise reader rules such a distractor out unread.
-pub const ABSOLUTE_WORDS: [&str; 10] = [
+/// A word in more than this share of an exam's items is the exam's common vocabulary ("model",
+/// "prompt", "training"), not a clue to one item's key.
+pub const COMMON_WORD_SHARE: f64 = 0.08;
+
+/// ... but a word in this few items is never common (small packs and single drafts).
+pub const COMMON_WORD_MIN_ITEMS: usize = 5;
+
+/// Words that overstate: one of them in a distractor that the key lacks marks the distractor.
+pub const ABSOLUTE_WORDS: [&str; 6] = [
     "always",
     "never",
     "guaranteed",
     "guarantee",
     "guarantees",
-    "only",
-    "all",
-    "every",
-    "everything",
     "100%",
 ];
+
+/// Quantifiers that are absolute only sometimes ("sync all data sources" is plain description):
+/// they mark a cue when two or more distractors use absolute words and the key none.
+pub const WEAK_ABSOLUTE_WORDS: [&str; 4] = ["only", "all", "every", "everything"];
+
+/// Openings that say nothing: "A Lambda function" and "An S3 bucket" open alike.
+const ARTICLES: [&str; 3] = ["a", "an", "the"];
 
 /// Long words that carry no topic: a key sharing one with the stem gives nothing away.
 const STOP_WORDS: [&str; 56] = [
@@ -125,9 +135,42 @@ pub struct Cue {
     pub message: String,
 }
 
+/// The words common across an exam's items (see [`COMMON_WORD_SHARE`]).
+#[derive(Debug, Default)]
+pub struct CommonWords(HashSet<String>);
+
+impl CommonWords {
+    pub fn of<'a>(items: impl IntoIterator<Item = &'a Question>) -> CommonWords {
+        let mut items_with: HashMap<String, usize> = HashMap::new();
+        let mut total = 0;
+        for question in items {
+            total += 1;
+            let mut seen: HashSet<String> = distinctive_words(&question.stem).collect();
+            for option in &question.options {
+                seen.extend(distinctive_words(option));
+            }
+            for word in seen {
+                *items_with.entry(word).or_default() += 1;
+            }
+        }
+        let limit = (COMMON_WORD_SHARE * total as f64).max(COMMON_WORD_MIN_ITEMS as f64);
+        CommonWords(
+            items_with
+                .into_iter()
+                .filter(|&(_, count)| count as f64 > limit)
+                .map(|(word, _)| word)
+                .collect(),
+        )
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+}
+
 /// Every cue in one item. Ordering and matching items are left alone: every option is part of
 /// their key.
-pub fn find(question: &Question) -> Vec<Cue> {
+pub fn find(question: &Question, common: &CommonWords) -> Vec<Cue> {
     if !matches!(question.kind, Kind::Single | Kind::Multiple) {
         return Vec::new();
     }
@@ -143,7 +186,9 @@ pub fn find(question: &Question) -> Vec<Cue> {
     let mut cues = Vec::new();
 
     // (a) A distinctive stem word that appears in a key and in no distractor.
-    let stem_words: BTreeSet<String> = distinctive_words(&question.stem).collect();
+    let stem_words: BTreeSet<String> = distinctive_words(&question.stem)
+        .filter(|word| !common.contains(word))
+        .collect();
     let distractor_words: BTreeSet<String> = distractors
         .iter()
         .flat_map(|&i| distinctive_words(&question.options[i]))
@@ -222,24 +267,50 @@ pub fn find(question: &Question) -> Vec<Cue> {
     }
 
     // (d) An absolute word in a distractor that no key uses.
-    let key_absolutes: BTreeSet<&str> = keys
-        .iter()
-        .flat_map(|&key| absolute_words(&question.options[key]))
-        .collect();
-    if key_absolutes.is_empty() {
-        for &i in &distractors {
-            let found: Vec<&str> = absolute_words(&question.options[i]).collect();
-            if let Some(word) = found.first() {
-                cues.push(Cue {
-                    rule: CueRule::AbsoluteWordInDistractor,
-                    field: "options",
-                    message: format!(
-                        "cue: distractor {} says {word:?} and the key ({key_letters}) has no such word",
-                        letter(i as u8)
-                    ),
-                });
-                break;
-            }
+    let key_has_absolute = keys.iter().any(|&key| {
+        absolute_words(&question.options[key], &ABSOLUTE_WORDS)
+            .chain(absolute_words(&question.options[key], &WEAK_ABSOLUTE_WORDS))
+            .next()
+            .is_some()
+    });
+    if !key_has_absolute {
+        let strong: Vec<(usize, &str)> = distractors
+            .iter()
+            .filter_map(|&i| {
+                absolute_words(&question.options[i], &ABSOLUTE_WORDS)
+                    .next()
+                    .map(|w| (i, w))
+            })
+            .collect();
+        let weak: Vec<(usize, &str)> = distractors
+            .iter()
+            .filter_map(|&i| {
+                absolute_words(&question.options[i], &ABSOLUTE_WORDS)
+                    .chain(absolute_words(&question.options[i], &WEAK_ABSOLUTE_WORDS))
+                    .next()
+                    .map(|w| (i, w))
+            })
+            .collect();
+        let marked = if !strong.is_empty() {
+            strong
+        } else if weak.len() >= 2 {
+            weak
+        } else {
+            Vec::new()
+        };
+        if !marked.is_empty() {
+            let said: Vec<String> = marked
+                .iter()
+                .map(|(i, word)| format!("{} says {word:?}", letter(*i as u8)))
+                .collect();
+            cues.push(Cue {
+                rule: CueRule::AbsoluteWordInDistractor,
+                field: "options",
+                message: format!(
+                    "cue: distractor {} and the key ({key_letters}) has no such word",
+                    said.join(", ")
+                ),
+            });
         }
     }
     cues
@@ -280,19 +351,29 @@ fn singular(word: &str) -> String {
     word.to_string()
 }
 
-/// The first word of an option, singular, lowercase.
+/// The first word of an option after any article, singular, lowercase.
 fn opening(option: &str) -> Option<String> {
-    words(option).next().map(|word| singular(&word))
+    words(option)
+        .find(|word| !ARTICLES.contains(&word.as_str()))
+        .map(|word| singular(&word))
 }
 
-fn absolute_words(option: &str) -> impl Iterator<Item = &'static str> + '_ {
+/// The listed words the option uses as words of their own ("always-on" is not "always").
+fn absolute_words<'a>(
+    option: &str,
+    list: &'a [&'static str],
+) -> impl Iterator<Item = &'static str> + 'a {
     let lower = option.to_lowercase();
-    let found: Vec<String> = words(option).collect();
-    ABSOLUTE_WORDS.into_iter().filter(move |absolute| {
+    let standalone: Vec<String> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '.'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect();
+    list.iter().copied().filter(move |absolute| {
         if absolute.ends_with('%') {
             lower.contains(absolute)
         } else {
-            found.iter().any(|word| word == absolute)
+            standalone.iter().any(|word| word == absolute)
         }
     })
 }

@@ -112,6 +112,16 @@ pub fn load_with(files: &[BankFile], strictness: Strictness) -> Loaded {
 
     check_duplicate_ids(&parsed, &mut problems);
     check_near_duplicates(&parsed, &mut problems);
+    let common_words: HashMap<&str, cues::CommonWords> = exams
+        .iter()
+        .map(|exam| {
+            let items = parsed
+                .iter()
+                .filter(|item| item.question.exam == exam.id)
+                .map(|item| &item.question);
+            (exam.id.as_str(), cues::CommonWords::of(items))
+        })
+        .collect();
     for item in &parsed {
         let details = &exam_details[&item.question.exam];
         check_authoring_rules(
@@ -122,7 +132,7 @@ pub fn load_with(files: &[BankFile], strictness: Strictness) -> Loaded {
             &mut problems,
             &mut warnings,
         );
-        for cue in cues::find(&item.question) {
+        for cue in cues::find(&item.question, &common_words[item.question.exam.as_str()]) {
             warnings.push(item_problem(item, cue.field, cue.message));
         }
     }

@@ -1,6 +1,7 @@
 //! The bank loader and checker: the shipped banks pass; every rule has a bad-input fixture whose
 //! exact message is asserted; arbitrary input never panics.
 
+mod cues;
 mod rules;
 mod shipped;
 mod skills;
