@@ -66,6 +66,8 @@ pub struct Report {
     pub problems: Vec<Problem>,
     /// Per item: cues, and rules not yet switched on for the item (see `bank::Strictness`).
     pub warnings: Vec<Problem>,
+    /// Item warnings left out of `warnings` by [`Report::only_warnings_in`].
+    pub hidden_warnings: usize,
     pub exams: Vec<ExamCoverage>,
 }
 
@@ -145,6 +147,7 @@ impl Report {
         Report {
             problems: loaded.problems.clone(),
             warnings: loaded.warnings.clone(),
+            hidden_warnings: 0,
             exams: loaded
                 .bank
                 .exams
@@ -152,6 +155,15 @@ impl Report {
                 .map(|exam| ExamCoverage::of(exam, &loaded.bank, &loaded.services))
                 .collect(),
         }
+    }
+
+    /// Keeps the item warnings of these files only (an author checking drafts wants theirs, not
+    /// the shipped banks'); the rest are counted in `hidden_warnings`.
+    pub fn only_warnings_in(&mut self, files: &std::collections::HashSet<String>) {
+        let before = self.warnings.len();
+        self.warnings
+            .retain(|warning| files.contains(&warning.file));
+        self.hidden_warnings += before - self.warnings.len();
     }
 
     pub fn is_clean(&self) -> bool {
@@ -170,7 +182,15 @@ impl Report {
         for warning in &self.warnings {
             writeln!(out, "warning: {warning}").unwrap();
         }
-        if !self.problems.is_empty() || !self.warnings.is_empty() {
+        if self.hidden_warnings > 0 {
+            writeln!(
+                out,
+                "({} item warning(s) in other files not shown; --all-warnings shows them)",
+                self.hidden_warnings
+            )
+            .unwrap();
+        }
+        if !self.problems.is_empty() || !self.warnings.is_empty() || self.hidden_warnings > 0 {
             writeln!(out).unwrap();
         }
         for exam in &self.exams {
