@@ -31,7 +31,7 @@ fn fixture_files(files: &[(&str, &str, &str)]) -> Vec<BankFile> {
     all
 }
 
-/// The messages for one file, as `bank check` prints them.
+/// The problems the bot's loader reports (authoring rules on drafts only warn there).
 pub fn messages(files: &[(&str, &str, &str)]) -> Vec<String> {
     load_with(files)
         .problems

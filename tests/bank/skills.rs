@@ -161,3 +161,35 @@ fn assert_skills_tagged(exams: &[&str]) {
         assert!(untagged.is_empty(), "{id}: {untagged:?}");
     }
 }
+
+#[test]
+fn a_retirement_needs_a_real_date_and_a_note() {
+    let exam = include_str!("../../questions/mla-c01/exam.toml");
+    let load = |text: String| -> Vec<String> {
+        bank::load(&[bank::BankFile {
+            pack: "mla-c01".into(),
+            name: "exam.toml".into(),
+            display: "mla-c01/exam.toml".into(),
+            text,
+            shipped: false,
+        }])
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    };
+    let line = exam.lines().position(|l| l == "[status]").unwrap() + 1;
+    assert_eq!(
+        load(exam.replace("until = \"2027-01-14\"", "until = \"14 January 2027\"")),
+        [format!("mla-c01/exam.toml:{line}: field `until`: \"14 January 2027\" is not a date; write it as YYYY-MM-DD")]
+    );
+    let no_note: String = exam
+        .lines()
+        .filter(|l| !l.starts_with("note = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        load(no_note),
+        [format!("mla-c01/exam.toml:{line}: field `note`: a retiring exam needs a note that says who can still take it")]
+    );
+}
