@@ -88,6 +88,9 @@ enum BankCommand {
         /// Also fail when a pack misses a coverage target.
         #[arg(long)]
         strict: bool,
+        /// With DIR: list the item warnings (cues, currency) of every file, not only DIR's.
+        #[arg(long, requires = "dir")]
+        all_warnings: bool,
     },
 }
 
@@ -139,10 +142,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     only,
                     json,
                     strict,
+                    all_warnings,
                 },
         } => {
             init_logging("warn");
-            bank_check(&common, dir, only, json, strict)
+            bank_check(&common, dir, only, json, strict, all_warnings)
         }
         Command::Practice(args) => {
             init_logging("warn");
@@ -209,6 +213,7 @@ fn bank_check(
     only: bool,
     json: bool,
     strict: bool,
+    all_warnings: bool,
 ) -> anyhow::Result<ExitCode> {
     let files = match (dir, only) {
         (Some(dir), true) => {
@@ -226,8 +231,16 @@ fn bank_check(
             None => bank::source::embedded_files(),
         },
     };
-    let loaded = bank::load(&files);
-    let report = Report::new(&loaded.bank, loaded.problems);
+    let loaded = bank::check(&files);
+    let mut report = Report::new(&loaded);
+    let drafts: std::collections::HashSet<String> = files
+        .iter()
+        .filter(|file| !file.shipped)
+        .map(|file| file.display.clone())
+        .collect();
+    if !drafts.is_empty() && !all_warnings {
+        report.only_warnings_in(&drafts);
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -115,7 +115,7 @@ fn bank_check_passes_on_the_shipped_banks_and_fails_with_file_and_line_on_a_bad_
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(report["exams"].as_array().unwrap().len(), 3);
+    assert_eq!(report["exams"].as_array().unwrap().len(), 4);
 }
 
 #[test]

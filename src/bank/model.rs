@@ -169,11 +169,73 @@ pub fn letters(indices: &[u8]) -> String {
     indices.iter().map(|&i| letter(i)).collect()
 }
 
+/// One skill of an exam guide, numbered "D.T.S" under its task, with the bank's own short label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skill {
+    pub id: String,
+    pub task: String,
+    pub label: String,
+}
+
+/// An exam that candidates can no longer take in every language, from exam.toml's `[status]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Retirement {
+    /// The last day (YYYY-MM-DD) the exam is offered at all.
+    pub until: String,
+    /// The exam id that replaces it, if any.
+    pub replaced_by: Option<String>,
+    pub note: String,
+}
+
+/// What an exam.toml holds beyond the fields of [`Exam`]: the guide version, whether AWS
+/// publishes the duration, the skills and the retirement. Kept beside the exam, not in it, so
+/// code that builds an `Exam` by hand keeps compiling.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExamDetails {
+    pub version: Option<String>,
+    /// False when AWS does not publish the duration and `minutes` is an assumption.
+    pub minutes_published: bool,
+    pub skills: Vec<Skill>,
+    pub retirement: Option<Retirement>,
+}
+
+impl Default for ExamDetails {
+    fn default() -> ExamDetails {
+        ExamDetails {
+            version: None,
+            minutes_published: true,
+            skills: Vec::new(),
+            retirement: None,
+        }
+    }
+}
+
+impl ExamDetails {
+    pub fn skill(&self, id: &str) -> Option<&Skill> {
+        self.skills.iter().find(|skill| skill.id == id)
+    }
+
+    pub fn skills_of_task<'a>(&'a self, task: &'a str) -> impl Iterator<Item = &'a Skill> {
+        self.skills.iter().filter(move |skill| skill.task == task)
+    }
+}
+
+/// What an item file says about an item beyond the fields of [`Question`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemDetails {
+    /// The guide skill the item tests ("1.2.3").
+    pub skill: Option<String>,
+    /// The stem's organisation already uses a service that is closed to new customers.
+    pub existing_customer: bool,
+}
+
 /// The loaded banks: every exam, and every item by id.
 #[derive(Debug, Default)]
 pub struct Bank {
     pub exams: Vec<Exam>,
     by_id: HashMap<String, Arc<Question>>,
+    exam_details: HashMap<String, ExamDetails>,
+    item_details: HashMap<String, ItemDetails>,
 }
 
 impl Bank {
@@ -183,7 +245,43 @@ impl Bank {
             .flat_map(|exam| &exam.items)
             .map(|item| (item.id.clone(), Arc::clone(item)))
             .collect();
-        Bank { exams, by_id }
+        Bank {
+            exams,
+            by_id,
+            exam_details: HashMap::new(),
+            item_details: HashMap::new(),
+        }
+    }
+
+    /// Adds what the loader read beyond `Exam` and `Question` (keyed by exam id and item id).
+    pub fn with_details(
+        mut self,
+        exam_details: HashMap<String, ExamDetails>,
+        item_details: HashMap<String, ItemDetails>,
+    ) -> Bank {
+        self.exam_details = exam_details;
+        self.item_details = item_details;
+        self
+    }
+
+    /// The exam's guide version, skills and status; `None` for an exam built without them.
+    pub fn exam_details(&self, exam: &str) -> Option<&ExamDetails> {
+        self.exam(exam)
+            .and_then(|exam| self.exam_details.get(&exam.id))
+    }
+
+    /// Set when candidates should be told the exam is being retired (e.g. MLA-C01).
+    pub fn retirement(&self, exam: &str) -> Option<&Retirement> {
+        self.exam_details(exam)?.retirement.as_ref()
+    }
+
+    pub fn item_details(&self, question: &str) -> Option<&ItemDetails> {
+        self.item_details.get(question)
+    }
+
+    /// The guide skill an item is tagged with.
+    pub fn skill_of(&self, question: &str) -> Option<&str> {
+        self.item_details(question)?.skill.as_deref()
     }
 
     pub fn exam(&self, id: &str) -> Option<&Exam> {

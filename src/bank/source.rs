@@ -17,6 +17,8 @@ pub struct BankFile {
     /// The path shown in messages.
     pub display: String,
     pub text: String,
+    /// Built into the binary from questions/ (as opposed to a directory read at run time).
+    pub shipped: bool,
 }
 
 impl BankFile {
@@ -36,10 +38,23 @@ pub fn embedded_files() -> Vec<BankFile> {
                 name: name.to_string(),
                 display: format!("questions/{relative}"),
                 text: text.to_string(),
+                shipped: true,
             })
         })
         .collect()
 }
+
+/// The shipped list of services whose availability changed (questions/service-status.toml), as
+/// (path shown in messages, contents).
+pub fn embedded_service_status() -> Option<(&'static str, &'static str)> {
+    EMBEDDED_BANK_FILES
+        .iter()
+        .find(|(relative, _)| *relative == SERVICE_STATUS_FILE)
+        .map(|(_, text)| ("questions/service-status.toml", *text))
+}
+
+/// Lives beside the packs, not in one: it applies to every exam.
+pub const SERVICE_STATUS_FILE: &str = "service-status.toml";
 
 /// Reads `<root>/<pack>/*.toml`. Files directly under root or deeper than one level are ignored,
 /// as are non-TOML files (READMEs, notes).
@@ -67,6 +82,7 @@ pub fn read_dir(root: &Path) -> io::Result<Vec<BankFile>> {
                         .to_string(),
                     display: path.display().to_string(),
                     text: std::fs::read_to_string(&path)?,
+                    shipped: false,
                 });
             }
         }
@@ -104,6 +120,7 @@ mod tests {
             name: name.into(),
             display: format!("{pack}/{name}"),
             text: String::new(),
+            shipped: false,
         }
     }
 
@@ -116,6 +133,14 @@ mod tests {
                 "{pack}"
             );
         }
+    }
+
+    #[test]
+    fn the_service_status_list_is_embedded_but_is_no_pack() {
+        assert!(embedded_service_status().is_some());
+        assert!(embedded_files()
+            .iter()
+            .all(|f| f.name != SERVICE_STATUS_FILE));
     }
 
     #[test]

@@ -294,6 +294,7 @@ fn a_broken_blueprint_is_reported() {
         name: "exam.toml".into(),
         display: "aif-c01/exam.toml".into(),
         text: bad,
+        shipped: false,
     }])
     .problems
     .iter()
