@@ -36,7 +36,10 @@ pub use ratings::Rating;
 pub use reveals::OwedReveal;
 pub use reviews::ReviewCard;
 pub use schedules::{NewSchedule, Schedule};
-pub use sprints::{JoinRefusal, NewSprint, PlayerOutcome, PlayerRow, SprintRow, SprintState};
+pub use sprints::{
+    JoinRefusal, LobbyEnd, NewSprint, PlayerOutcome, PlayerRow, SprintAnswer, SprintRow,
+    SprintState,
+};
 pub use stats::{AnswerTally, GroupTally};
 
 /// What can go wrong in the store, in terms its callers act on.

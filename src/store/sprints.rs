@@ -311,6 +311,28 @@ impl WriteTx {
     }
 }
 
+/// How a lobby ended without a race.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LobbyEnd {
+    Declined,
+    Expired,
+}
+
+/// One player's answer in a race.
+#[derive(Debug, Clone)]
+pub struct SprintAnswer<'a> {
+    pub sprint_id: i64,
+    pub user: Snowflake,
+    /// The question it answers (the player's position).
+    pub index: usize,
+    pub letters: &'a str,
+    pub correct: bool,
+    /// Since the race started.
+    pub elapsed_ms: i64,
+    /// Set on the player's last question.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
 /// A sprint to create, in its lobby.
 #[derive(Debug, Clone)]
 pub struct NewSprint<'a> {
@@ -331,7 +353,6 @@ pub struct NewSprint<'a> {
 }
 
 impl Store {
-    #[allow(clippy::too_many_arguments)]
     pub async fn insert_sprint(&self, new: &NewSprint<'_>) -> StoreResult<Result<SprintRow, i64>> {
         let &NewSprint {
             guild,
@@ -460,27 +481,44 @@ impl Store {
     }
 
     /// Moves a sprint from one state to another; false if it was no longer in `from`.
-    pub async fn set_sprint_state(
+    /// Lobby to running: the race starts now and ends at `ends_at`. False if the sprint had
+    /// left its lobby already (someone else started, declined or expired it).
+    pub async fn start_sprint_race(
         &self,
         sprint_id: i64,
-        from: SprintState,
-        to: SprintState,
-        started_at: Option<DateTime<Utc>>,
-        ends_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
+        started_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE sprints SET state = ?, started_at = COALESCE(?, started_at), ends_at = COALESCE(?, ends_at),
-                finished_at = CASE WHEN ? IN ('finished', 'expired', 'declined') THEN ? ELSE finished_at END
-             WHERE sprint_id = ? AND state = ?",
+            "UPDATE sprints SET state = 'running', started_at = ?, ends_at = ?
+             WHERE sprint_id = ? AND state = 'lobby'",
         )
-        .bind(to.as_str())
-        .bind(started_at.map(to_millis))
-        .bind(ends_at.map(to_millis))
-        .bind(to.as_str())
+        .bind(to_millis(started_at))
+        .bind(to_millis(ends_at))
+        .bind(sprint_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A lobby that never raced: declined by the challenged member, or expired (nobody started
+    /// it in time, or its host left). False if it had left its lobby already.
+    pub async fn close_sprint_lobby(
+        &self,
+        sprint_id: i64,
+        end: LobbyEnd,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let state = match end {
+            LobbyEnd::Declined => SprintState::Declined,
+            LobbyEnd::Expired => SprintState::Expired,
+        };
+        let done = sqlx::query(
+            "UPDATE sprints SET state = ?, finished_at = ? WHERE sprint_id = ? AND state = 'lobby'",
+        )
+        .bind(state.as_str())
         .bind(to_millis(now))
         .bind(sprint_id)
-        .bind(from.as_str())
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -502,17 +540,16 @@ impl Store {
     }
 
     /// Records a player's answer to question `index`; false if it was not their next question.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn record_sprint_answer(
-        &self,
-        sprint_id: i64,
-        user: Snowflake,
-        index: usize,
-        letters: &str,
-        correct: bool,
-        elapsed_ms: i64,
-        finished_at: Option<DateTime<Utc>>,
-    ) -> StoreResult<bool> {
+    pub async fn record_sprint_answer(&self, answer: &SprintAnswer<'_>) -> StoreResult<bool> {
+        let &SprintAnswer {
+            sprint_id,
+            user,
+            index,
+            letters,
+            correct,
+            elapsed_ms,
+            finished_at,
+        } = answer;
         let done = sqlx::query(
             "UPDATE sprint_players SET position = position + 1, score = score + ?,
                 responses = CASE WHEN responses = '' THEN ? ELSE responses || '|' || ? END,

@@ -3,7 +3,7 @@ use chrono::Duration;
 use certsprint::bank::Response;
 use certsprint::quiz::sprint::{Sprint, SprintResult, MAX_PLAYERS};
 use certsprint::quiz::{Rejection, SprintRefusal};
-use certsprint::store::SprintState;
+use certsprint::store::{SprintAnswer, SprintState};
 
 use crate::common::{rejection as rule, wrong_answer};
 use crate::helpers::*;
@@ -530,7 +530,15 @@ async fn an_answer_that_loses_the_race_with_the_finish_changes_nothing() {
     // Alice's press passed its checks before the finish and writes after it.
     let written = t
         .store()
-        .record_sprint_answer(id, ALICE, 0, "A", true, 1_000, None)
+        .record_sprint_answer(&SprintAnswer {
+            sprint_id: id,
+            user: ALICE,
+            index: 0,
+            letters: "A",
+            correct: true,
+            elapsed_ms: 1_000,
+            finished_at: None,
+        })
         .await
         .unwrap();
     assert!(!written, "a settled result does not change");
