@@ -10,7 +10,7 @@ use serenity::{
     CreateInteractionResponseMessage, FullEvent, Interaction,
 };
 
-use super::context::{is_user_error, user_error, user_message, Data, Error};
+use super::context::{is_user_error, outcome_of, user_error, user_message, Data, Error};
 use super::ids::Action;
 use super::question_flow::{self, Press};
 use super::render::board::{board_components, board_embed, BoardView};
@@ -34,6 +34,7 @@ pub async fn on_event(
     let ctx = framework.serenity_context;
     if let Err(error) = handle(ctx, data, press).await {
         let reference = press.id.get();
+        super::telemetry::record(outcome_of(&error));
         if !is_user_error(&error) {
             tracing::error!(interaction = reference, custom_id = %press.data.custom_id, error = format!("{error:#}"), "component press failed");
         }

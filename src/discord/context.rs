@@ -70,6 +70,15 @@ pub fn user_message(error: &Error, reference: u64) -> String {
     format!("Sorry, something went wrong on our side. It has been logged (ref {reference}).")
 }
 
+/// A member's mistake is a refusal; anything else failed on our side.
+pub fn outcome_of(error: &Error) -> super::telemetry::Outcome {
+    if is_user_error(error) {
+        super::telemetry::Outcome::Refused
+    } else {
+        super::telemetry::Outcome::Failed
+    }
+}
+
 pub fn is_user_error(error: &Error) -> bool {
     error.downcast_ref::<UserError>().is_some()
         || matches!(
@@ -82,6 +91,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             let reference = ctx.id();
+            super::telemetry::record(outcome_of(&error));
             if !is_user_error(&error) {
                 tracing::error!(interaction = reference, command = %ctx.command().qualified_name, error = format!("{error:#}"), "command failed");
             }
@@ -98,6 +108,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
             ctx,
             ..
         } => {
+            super::telemetry::record(outcome_of(&error));
             let reply = private()
                 .content(user_message(&error, ctx.id()))
                 .allowed_mentions(no_pings());

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{FullEvent, Interaction};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 /// Counts interactions being handled.
 #[derive(Default)]
@@ -44,7 +45,8 @@ impl Drop for InFlightGuard<'_> {
 }
 
 /// Wraps the poise framework so that every interaction (slash command, autocomplete, button,
-/// select) counts as in flight for as long as it is dispatched. poise's own hooks cannot do
+/// select) counts as in flight for as long as it is dispatched, inside its own span (see
+/// telemetry). poise's own hooks cannot do
 /// this: `post_command` does not run when a command fails.
 pub struct Counted<F> {
     pub framework: F,
@@ -58,6 +60,10 @@ impl<F: serenity::Framework> serenity::Framework for Counted<F> {
     }
 
     async fn dispatch(&self, ctx: serenity::Context, event: FullEvent) {
+        let Some(span) = super::telemetry::span_for(&event) else {
+            return self.framework.dispatch(ctx, event).await;
+        };
+        let started = std::time::Instant::now();
         let _in_flight = matches!(
             event,
             FullEvent::InteractionCreate {
@@ -68,6 +74,10 @@ impl<F: serenity::Framework> serenity::Framework for Counted<F> {
             }
         )
         .then(|| self.in_flight.enter());
-        self.framework.dispatch(ctx, event).await;
+        self.framework
+            .dispatch(ctx, event)
+            .instrument(span.clone())
+            .await;
+        super::telemetry::finish(&span, started);
     }
 }

@@ -14,6 +14,7 @@ mod refusal;
 pub mod render;
 mod reply;
 mod sprint_flow;
+mod telemetry;
 pub mod text;
 
 use std::future::Future;

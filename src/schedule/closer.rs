@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use super::{PublishError, Publisher};
 use crate::quiz::Engine;
@@ -35,7 +36,9 @@ pub async fn run_closer<P: Publisher>(
         tokio::pin!(woken);
         woken.as_mut().enable();
 
-        if let Err(error) = close_due(&engine, publisher.as_ref()).await {
+        let pass = close_due(&engine, publisher.as_ref())
+            .instrument(tracing::info_span!("job", kind = "closer"));
+        if let Err(error) = pass.await {
             tracing::warn!(%error, "closing due questions failed; will retry");
         }
         let now = engine.now();
@@ -72,24 +75,42 @@ pub async fn close_due<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::
 /// Edits every closed channel question whose reveal is due.
 async fn deliver_reveals<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<()> {
     for owed in engine.reveals_due(REVEALS_PER_PASS).await? {
-        let OwedReveal { post, attempts } = owed;
-        let (guild, post_id) = (post.guild_id, post.post_id);
-        let reveal = engine.reveal(post).await?;
-        match publisher.reveal(reveal).await {
-            Ok(()) => engine.settle_reveal(guild, post_id).await?,
-            Err(PublishError::Refused(reason)) => {
-                tracing::warn!(post = post_id, %reason, "the question's message is gone; no reveal");
-                engine.settle_reveal(guild, post_id).await?;
-            }
-            Err(PublishError::Unavailable(reason)) if attempts + 1 >= REVEAL_ATTEMPTS => {
-                tracing::error!(post = post_id, %reason, attempts = attempts + 1, "giving up revealing a question");
-                engine.settle_reveal(guild, post_id).await?;
-            }
-            Err(PublishError::Unavailable(reason)) => {
-                let retry_at = engine.now() + reveal_pause(attempts);
-                tracing::warn!(post = post_id, %reason, %retry_at, "revealing a question failed; will retry");
-                engine.postpone_reveal(guild, post_id, retry_at).await?;
-            }
+        let span = tracing::info_span!(
+            "reveal",
+            guild = owed.post.guild_id,
+            post = owed.post.post_id,
+            attempt = owed.attempts + 1
+        );
+        deliver_reveal(engine, publisher, owed)
+            .instrument(span)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One reveal: settled when it lands or can never land, postponed when it may land later.
+async fn deliver_reveal<P: Publisher>(
+    engine: &Engine,
+    publisher: &P,
+    owed: OwedReveal,
+) -> anyhow::Result<()> {
+    let OwedReveal { post, attempts } = owed;
+    let (guild, post_id) = (post.guild_id, post.post_id);
+    let reveal = engine.reveal(post).await?;
+    match publisher.reveal(reveal).await {
+        Ok(()) => engine.settle_reveal(guild, post_id).await?,
+        Err(PublishError::Refused(reason)) => {
+            tracing::warn!(%reason, "the question's message is gone; no reveal");
+            engine.settle_reveal(guild, post_id).await?;
+        }
+        Err(PublishError::Unavailable(reason)) if attempts + 1 >= REVEAL_ATTEMPTS => {
+            tracing::error!(%reason, "giving up revealing a question");
+            engine.settle_reveal(guild, post_id).await?;
+        }
+        Err(PublishError::Unavailable(reason)) => {
+            let retry_at = engine.now() + reveal_pause(attempts);
+            tracing::warn!(%reason, %retry_at, "revealing a question failed; will retry");
+            engine.postpone_reveal(guild, post_id, retry_at).await?;
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use super::{PublishError, Publisher, Rule};
 use crate::quiz::{Engine, QuizError};
@@ -60,7 +61,10 @@ impl<P: Publisher> Scheduler<P> {
             tokio::pin!(woken);
             woken.as_mut().enable();
             let now = self.engine.now();
-            let next = match self.pass().await {
+            let pass = self
+                .pass()
+                .instrument(tracing::info_span!("job", kind = "scheduler"));
+            let next = match pass.await {
                 Ok(pass) => pass.next.unwrap_or(now + MAX_SLEEP).min(now + MAX_SLEEP),
                 Err(error) => {
                     tracing::warn!(
@@ -104,48 +108,59 @@ impl<P: Publisher> Scheduler<P> {
         }
 
         for schedule in schedules.iter().filter(|s| !s.paused) {
-            let settings = &schedule.settings;
-            let rule = match Rule::parse(&settings.time_of_day, &settings.timezone, &settings.days)
-            {
-                Ok(rule) => rule,
-                Err(reason) => {
-                    self.pause(schedule, &reason, &mut pass).await?;
-                    continue;
-                }
-            };
-            let last = self.engine.last_occurrence(schedule.schedule_id).await?;
-            let mut since = [last, Some(schedule.updated_at), Some(now - OWED)]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(now);
-            loop {
-                let occurrence = rule.next_after(since);
-                if occurrence > now {
-                    pass.next = Some(pass.next.map_or(occurrence, |next| next.min(occurrence)));
-                    break;
-                }
-                since = occurrence;
-                if now - occurrence > self.grace {
-                    if self
-                        .engine
-                        .record_missed_occurrence(schedule, occurrence)
-                        .await?
-                    {
-                        tracing::info!(schedule = schedule.schedule_id, %occurrence, "occurrence missed (the bot was not running)");
-                        pass.missed += 1;
-                    }
-                    continue;
-                }
-                if !self
-                    .post_occurrence(schedule, occurrence, &mut pass)
-                    .await?
-                {
-                    break;
-                }
-            }
+            let span = tracing::info_span!(
+                "schedule",
+                id = schedule.schedule_id,
+                guild = schedule.settings.guild_id,
+                channel = schedule.settings.channel_id
+            );
+            self.serve(schedule, now, &mut pass)
+                .instrument(span)
+                .await?;
         }
         Ok(pass)
+    }
+
+    /// Posts a schedule's due occurrences (or records them missed) and notes its next one.
+    async fn serve(
+        &self,
+        schedule: &Schedule,
+        now: DateTime<Utc>,
+        pass: &mut Pass,
+    ) -> anyhow::Result<()> {
+        let settings = &schedule.settings;
+        let rule = match Rule::parse(&settings.time_of_day, &settings.timezone, &settings.days) {
+            Ok(rule) => rule,
+            Err(reason) => return self.pause(schedule, &reason, pass).await,
+        };
+        let last = self.engine.last_occurrence(schedule.schedule_id).await?;
+        let mut since = [last, Some(schedule.updated_at), Some(now - OWED)]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(now);
+        loop {
+            let occurrence = rule.next_after(since);
+            if occurrence > now {
+                pass.next = Some(pass.next.map_or(occurrence, |next| next.min(occurrence)));
+                return Ok(());
+            }
+            since = occurrence;
+            if now - occurrence > self.grace {
+                if self
+                    .engine
+                    .record_missed_occurrence(schedule, occurrence)
+                    .await?
+                {
+                    tracing::info!(%occurrence, "occurrence missed (the bot was not running)");
+                    pass.missed += 1;
+                }
+                continue;
+            }
+            if !self.post_occurrence(schedule, occurrence, pass).await? {
+                return Ok(());
+            }
+        }
     }
 
     /// Records the message of a claimed post that did go out before a stop; true if found.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use super::{PublishError, Publisher};
 use crate::quiz::sprint::{Settled, SprintResult};
@@ -24,7 +25,9 @@ pub async fn run_timer<P: Publisher>(
         let woken = engine.signals().timer.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
-        settle_due(&engine, publisher.as_ref()).await;
+        settle_due(&engine, publisher.as_ref())
+            .instrument(tracing::info_span!("job", kind = "timer"))
+            .await;
         let now = engine.now();
         let next = match engine.next_timer_deadline().await {
             Ok(Some(at)) => at.min(now + MAX_SLEEP),
@@ -41,8 +44,6 @@ pub async fn run_timer<P: Publisher>(
 /// Settles sprints whose time ran out and submits expired mock exams, announcing results (and
 /// any earlier result whose announcement was lost).
 pub async fn settle_due<P: Publisher>(engine: &Engine, publisher: &P) {
-    let span = tracing::info_span!("job", kind = "timer");
-    let _entered = span.enter();
     match engine.settle_due_sprints().await {
         Ok(settled) => {
             for outcome in settled {
