@@ -87,9 +87,13 @@ impl Bank {
     }
 
     /// The exams an "all exams" schedule or sprint goes through, in a learner's order:
-    /// foundational first, then associate, professional and anything else.
+    /// foundational first, then associate, professional and anything else. A retiring exam is
+    /// left out: nobody should meet it by chance.
     pub fn rotation(&self) -> Vec<&Exam> {
-        let mut exams: Vec<&Exam> = self.playable_exams().filter(|e| e.rotates()).collect();
+        let mut exams: Vec<&Exam> = self
+            .playable_exams()
+            .filter(|exam| self.retirement(&exam.id).is_none())
+            .collect();
         exams.sort_by_key(|exam| (level_rank(&exam.level), exam.id.clone()));
         exams
     }
@@ -101,13 +105,6 @@ fn level_rank(level: &str) -> u8 {
         "associate" => 1,
         "professional" => 2,
         _ => 3,
-    }
-}
-
-impl Exam {
-    /// Whether an "all exams" schedule includes this exam.
-    pub fn rotates(&self) -> bool {
-        !self.items.is_empty()
     }
 }
 

@@ -9,11 +9,25 @@ use crate::bank::{Bank, Exam, ExamId, Scope};
 /// Discord shows at most 25 suggestions.
 const MAX_SUGGESTIONS: usize = 25;
 
-/// What a member sees for an exam in a list: "AIF-C01 · AWS Certified AI Practitioner".
-pub fn label(exam: &Exam) -> String {
-    let mut label = format!("{} · {}", exam.code, exam.name);
-    label.truncate(100);
-    label
+/// What a member sees for an exam in a list: "AIF-C01 · AWS Certified AI Practitioner", or for
+/// a retiring exam "MLA-C01 · retiring, use MLA-C02 · ...", so nobody picks it by mistake.
+pub fn label(bank: &Bank, exam: &Exam) -> String {
+    let label = match retiring_note(bank, exam) {
+        Some(note) => format!("{} · {note} · {}", exam.code, exam.name),
+        None => format!("{} · {}", exam.code, exam.name),
+    };
+    super::text::truncate(&label, 100)
+}
+
+/// "retiring, use MLA-C02" for an exam being retired.
+pub fn retiring_note(bank: &Bank, exam: &Exam) -> Option<String> {
+    let retirement = bank.retirement(&exam.id)?;
+    let successor = retirement
+        .replaced_by
+        .as_deref()
+        .and_then(|id| bank.exam(id))
+        .map(|next| format!(", use {}", next.code));
+    Some(format!("retiring{}", successor.unwrap_or_default()))
 }
 
 fn matching<'a>(bank: &'a Bank, partial: &str) -> impl Iterator<Item = &'a Exam> {
@@ -27,12 +41,11 @@ pub async fn autocomplete_exam(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    matching(&ctx.data().engine.bank, partial)
-        .take(MAX_SUGGESTIONS)
-        .fold(
-            serenity::CreateAutocompleteResponse::new(),
-            |response, exam| response.add_string_choice(label(exam), exam.id.clone()),
-        )
+    let bank = &ctx.data().engine.bank;
+    matching(bank, partial).take(MAX_SUGGESTIONS).fold(
+        serenity::CreateAutocompleteResponse::new(),
+        |response, exam| response.add_string_choice(label(bank, exam), exam.id.clone()),
+    )
 }
 
 /// The exams, with "all" first.
@@ -46,10 +59,11 @@ pub async fn autocomplete_scope(
     } else {
         response
     };
-    matching(&ctx.data().engine.bank, partial)
+    let bank = &ctx.data().engine.bank;
+    matching(bank, partial)
         .take(MAX_SUGGESTIONS - 1)
         .fold(response, |response, exam| {
-            response.add_string_choice(label(exam), exam.id.clone())
+            response.add_string_choice(label(bank, exam), exam.id.clone())
         })
 }
 

@@ -4,6 +4,8 @@
 use chrono::Duration;
 use serde_json::{json, Value};
 
+use certsprint::discord::ids::Action;
+
 use crate::harness::*;
 
 fn no_pings_anywhere(bot: &TestBot) {
@@ -54,13 +56,13 @@ async fn a_posted_question_shows_everything_but_the_key() {
     let ids = custom_ids(&message);
     let allowed = [
         vec![
-            format!("ans:{post_id}:A"),
-            format!("ans:{post_id}:B"),
-            format!("ans:{post_id}:C"),
-            format!("ans:{post_id}:D"),
+            answer_id(post_id, "A"),
+            answer_id(post_id, "B"),
+            answer_id(post_id, "C"),
+            answer_id(post_id, "D"),
         ],
-        vec![format!("sel:{post_id}")],
-        vec![format!("open:{post_id}")],
+        vec![Action::Select { post: post_id }.encode()],
+        vec![Action::OpenPicker { post: post_id }.encode()],
     ];
     assert!(allowed.contains(&ids), "{ids:?} (key {key})");
     no_pings_anywhere(&bot);

@@ -156,9 +156,13 @@ async fn help_and_bank_info_and_reports() {
     );
 
     let info = text(&bot.slash(PLAYER, "bank info", json!({})).await);
-    for code in ["AIF-C01", "MLA-C01", "AIP-C01"] {
+    for code in ["AIF-C01", "MLA-C01", "MLA-C02", "AIP-C01"] {
         assert!(info.contains(code), "{info}");
     }
+    assert!(
+        info.contains("MLA-C01 (retiring, use MLA-C02)") && info.contains("Retiring (last day"),
+        "{info}"
+    );
 
     let unknown = text(
         &bot.slash(
@@ -299,5 +303,57 @@ async fn an_unknown_exam_gets_a_clear_private_answer() {
         .await;
     assert!(text(&reply).contains("`all` or one of"), "{}", text(&reply));
     assert!(bot.engine.schedules_of(GUILD).await.unwrap().is_empty());
+    bot.stop().await;
+}
+
+/// Wherever a member picks an exam, a retiring exam says so and names its successor, and a mock
+/// of an exam whose duration AWS does not publish says the time is assumed.
+#[tokio::test]
+async fn the_retiring_exam_is_labelled_where_members_pick_an_exam() {
+    let bot = TestBot::start().await;
+    let typed = bot
+        .fake
+        .autocomplete(
+            GUILD,
+            STUDY,
+            PLAYER,
+            "mock start",
+            json!({"exam": "mla"}),
+            "exam",
+        )
+        .await;
+    let choices = bot.fake.response(&typed, WAIT).await.expect("suggestions");
+    let labels: Vec<(&str, &str)> = choices["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["value"].as_str().unwrap(), c["name"].as_str().unwrap()))
+        .collect();
+    let old = labels
+        .iter()
+        .find(|(id, _)| *id == "mla-c01")
+        .expect("listed");
+    assert!(
+        old.1.starts_with("MLA-C01 · retiring, use MLA-C02"),
+        "{labels:?}"
+    );
+    let new = labels
+        .iter()
+        .find(|(id, _)| *id == "mla-c02")
+        .expect("listed");
+    assert!(!new.1.contains("retiring"), "{labels:?}");
+
+    let mock = text(
+        &bot.slash(PLAYER, "mock start", json!({"exam": "mla-c01"}))
+            .await,
+    );
+    assert!(mock.contains("MLA-C01: retiring, use MLA-C02"), "{mock}");
+    let other = PLAYER + 1;
+    let mock = text(
+        &bot.slash(other, "mock start", json!({"exam": "mla-c02"}))
+            .await,
+    );
+    assert!(mock.contains("the time is an assumption"), "{mock}");
+    assert!(!mock.contains("retiring"), "{mock}");
     bot.stop().await;
 }

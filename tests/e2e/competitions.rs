@@ -6,6 +6,7 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 use certsprint::bank::{Kind, Question};
+use certsprint::discord::ids::{Action, LobbyStep};
 
 use crate::harness::*;
 
@@ -72,7 +73,13 @@ impl TestBot {
     async fn play_sprint(&self, user: u64, channel_message: u64, sprint: i64, right: usize) {
         let play = self
             .fake
-            .click(GUILD, STUDY, user, channel_message, &format!("sp:{sprint}"))
+            .click(
+                GUILD,
+                STUDY,
+                user,
+                channel_message,
+                &Action::SprintPlay { sprint }.encode(),
+            )
             .await;
         let opened = self
             .fake
@@ -110,7 +117,12 @@ impl TestBot {
 fn sprint_id_of(message: &Value) -> i64 {
     custom_ids(message)
         .iter()
-        .find_map(|id| id.split(':').nth(1)?.parse().ok())
+        .find_map(|id| match Action::decode(id)? {
+            Action::DuelReply { sprint, .. }
+            | Action::Lobby { sprint, .. }
+            | Action::SprintPlay { sprint } => Some(sprint),
+            _ => None,
+        })
         .expect("a sprint id")
 }
 
@@ -141,12 +153,32 @@ async fn a_full_duel_posts_its_result_with_rating_changes() {
     let sprint = sprint_id_of(&message);
     let id = message_id(&message);
 
-    let intruder = bot.click(PLAYER + 2, id, &format!("sd:{sprint}:1")).await;
+    let intruder = bot
+        .click(
+            PLAYER + 2,
+            id,
+            &Action::DuelReply {
+                sprint,
+                accept: true,
+            }
+            .encode(),
+        )
+        .await;
     assert!(
         text(&intruder["data"]).contains("dealt to someone else"),
         "{intruder}"
     );
-    let accepted = bot.click(PLAYER + 1, id, &format!("sd:{sprint}:1")).await;
+    let accepted = bot
+        .click(
+            PLAYER + 1,
+            id,
+            &Action::DuelReply {
+                sprint,
+                accept: true,
+            }
+            .encode(),
+        )
+        .await;
     assert_eq!(accepted["type"], 7);
     assert!(
         text(&accepted["data"]).contains("Sprint running"),
@@ -155,7 +187,13 @@ async fn a_full_duel_posts_its_result_with_rating_changes() {
     );
     let outsider = bot
         .fake
-        .click(GUILD, STUDY, PLAYER + 2, id, &format!("sp:{sprint}"))
+        .click(
+            GUILD,
+            STUDY,
+            PLAYER + 2,
+            id,
+            &Action::SprintPlay { sprint }.encode(),
+        )
         .await;
     assert!(
         text(&bot.fake.response(&outsider, WAIT).await.unwrap()["data"])
@@ -202,12 +240,18 @@ async fn a_four_player_group_sprint_ranks_everyone() {
     let sprint = sprint_id_of(&lobby);
     let id = message_id(&lobby);
     for n in 1..4 {
-        let joined = bot.click(PLAYER + n, id, &format!("sl:{sprint}:j")).await;
+        let joined = bot
+            .click(PLAYER + n, id, &lobby_id(sprint, LobbyStep::Join))
+            .await;
         assert_eq!(joined["type"], 7);
     }
-    let not_host = bot.click(PLAYER + 1, id, &format!("sl:{sprint}:s")).await;
+    let not_host = bot
+        .click(PLAYER + 1, id, &lobby_id(sprint, LobbyStep::Start))
+        .await;
     assert!(text(&not_host["data"]).contains("Only the host"));
-    let started = bot.click(PLAYER, id, &format!("sl:{sprint}:s")).await;
+    let started = bot
+        .click(PLAYER, id, &lobby_id(sprint, LobbyStep::Start))
+        .await;
     assert!(
         text(&started["data"]).contains("Players (4)"),
         "{}",
@@ -251,7 +295,17 @@ async fn running_duel(bot: &TestBot) -> (i64, u64) {
         .original(&challenge)
         .expect("the challenge message");
     let (sprint, id) = (sprint_id_of(&message), message_id(&message));
-    let accepted = bot.click(PLAYER + 1, id, &format!("sd:{sprint}:1")).await;
+    let accepted = bot
+        .click(
+            PLAYER + 1,
+            id,
+            &Action::DuelReply {
+                sprint,
+                accept: true,
+            }
+            .encode(),
+        )
+        .await;
     assert_eq!(accepted["type"], 7, "{accepted}");
     (sprint, id)
 }
@@ -376,7 +430,10 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
     let id = message_id(&message);
     let attempt: i64 = custom_ids(&message)
         .iter()
-        .find_map(|c| c.strip_prefix("mx:")?.split(':').next()?.parse().ok())
+        .find_map(|id| match Action::decode(id)? {
+            Action::MockSubmit { attempt, .. } => Some(attempt),
+            _ => None,
+        })
         .unwrap();
     let mock = bot
         .engine
@@ -386,7 +443,7 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
     // Answer eight (seven right), skip two, flag one, then submit.
     for (index, question) in mock.items.iter().enumerate().take(8) {
         let go = bot
-            .click(PLAYER, id, &format!("mg:{attempt}:{index}"))
+            .click(PLAYER, id, &Action::MockGo { attempt, index }.encode())
             .await;
         assert_eq!(go["type"], 7);
         bot.answer_private(
@@ -400,19 +457,41 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
         )
         .await;
     }
-    let flagged = bot.click(PLAYER, id, &format!("mf:{attempt}:3")).await;
+    let flagged = bot
+        .click(PLAYER, id, &Action::MockFlag { attempt, index: 3 }.encode())
+        .await;
     assert!(
         text(&flagged["data"]).contains("1 flagged"),
         "{}",
         text(&flagged["data"])
     );
-    let check = bot.click(PLAYER, id, &format!("mx:{attempt}:0")).await;
+    let check = bot
+        .click(
+            PLAYER,
+            id,
+            &Action::MockSubmit {
+                attempt,
+                confirm: false,
+            }
+            .encode(),
+        )
+        .await;
     assert!(
         text(&check["data"]).contains("2 unanswered"),
         "{}",
         text(&check["data"])
     );
-    let report = bot.click(PLAYER, id, &format!("mx:{attempt}:1")).await;
+    let report = bot
+        .click(
+            PLAYER,
+            id,
+            &Action::MockSubmit {
+                attempt,
+                confirm: true,
+            }
+            .encode(),
+        )
+        .await;
     let shown = text(&report["data"]);
     assert!(shown.contains("Approximate scaled score"), "{shown}");
     assert!(shown.contains("7 of 10 right"), "{shown}");
@@ -421,7 +500,17 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
         shown.contains("Meets competencies") || shown.contains("Needs improvement"),
         "{shown}"
     );
-    let review = bot.click(PLAYER, id, &format!("mr:{attempt}:0")).await;
+    let review = bot
+        .click(
+            PLAYER,
+            id,
+            &Action::MockReview {
+                attempt,
+                index: Some(0),
+            }
+            .encode(),
+        )
+        .await;
     assert!(
         text(&review["data"]).contains("Review · question 1 of 10"),
         "{}",
@@ -464,10 +553,21 @@ async fn resuming_a_mock_exam_whose_time_ran_out_shows_its_report() {
     let message = bot.fake.original(&resume).unwrap();
     let attempt: i64 = custom_ids(&message)
         .iter()
-        .find_map(|c| c.strip_prefix("mr:")?.split(':').next()?.parse().ok())
+        .find_map(|id| match Action::decode(id)? {
+            Action::MockReview { attempt, .. } => Some(attempt),
+            _ => None,
+        })
         .expect("a review button");
     let review = bot
-        .click(PLAYER, message_id(&message), &format!("mr:{attempt}:0"))
+        .click(
+            PLAYER,
+            message_id(&message),
+            &Action::MockReview {
+                attempt,
+                index: Some(0),
+            }
+            .encode(),
+        )
         .await;
     assert!(
         text(&review["data"]).contains("Review · question 1 of 10"),

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use certsprint::bank::{self, BankFile, Kind, Question};
 use certsprint::clock::{Clock, ManualClock, SystemClock};
 use certsprint::config::Token;
+use certsprint::discord::ids::{Action, LobbyStep};
 use certsprint::discord::{run_until, Settings};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
@@ -311,20 +312,28 @@ impl TestBot {
         };
         let id = message_id(message);
         match question.kind {
-            Kind::Single => {
-                self.click(user, id, &format!("ans:{post_id}:{letters}"))
-                    .await
-            }
+            Kind::Single => self.click(user, id, &answer_id(post_id, &letters)).await,
             Kind::Multiple => {
                 let values: Vec<String> = letters.chars().map(String::from).collect();
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();
-                self.select(user, id, &format!("sel:{post_id}"), &values)
-                    .await
+                self.select(
+                    user,
+                    id,
+                    &Action::Select { post: post_id }.encode(),
+                    &values,
+                )
+                .await
             }
             Kind::Ordering | Kind::Matching => {
                 let opened = self
                     .fake
-                    .click(GUILD, STUDY, user, id, &format!("open:{post_id}"))
+                    .click(
+                        GUILD,
+                        STUDY,
+                        user,
+                        id,
+                        &Action::OpenPicker { post: post_id }.encode(),
+                    )
                     .await;
                 let response = self
                     .fake
@@ -343,14 +352,18 @@ impl TestBot {
                         .select(
                             user,
                             picker_id,
-                            &format!("pick:{post_id}:{so_far}"),
+                            &Action::Pick {
+                                post: post_id,
+                                so_far: so_far.clone(),
+                            }
+                            .encode(),
                             &[&letter.to_string()],
                         )
                         .await;
                     assert_eq!(step["type"], 7, "each pick updates the picker: {step}");
                     so_far.push(letter);
                 }
-                self.click(user, picker_id, &format!("ans:{post_id}:{so_far}"))
+                self.click(user, picker_id, &answer_id(post_id, &so_far))
                     .await
             }
         }
@@ -403,6 +416,20 @@ async fn engine(
     (engine, store)
 }
 
+/// The custom_id of an answer button, as the bot encodes it.
+pub fn answer_id(post: i64, letters: &str) -> String {
+    Action::Answer {
+        post,
+        letters: letters.to_string(),
+    }
+    .encode()
+}
+
+/// The custom_id of a lobby button.
+pub fn lobby_id(sprint: i64, step: LobbyStep) -> String {
+    Action::Lobby { sprint, step }.encode()
+}
+
 /// Every custom_id on a message.
 pub fn custom_ids(message: &Value) -> Vec<String> {
     let mut ids = Vec::new();
@@ -419,7 +446,7 @@ pub fn custom_ids(message: &Value) -> Vec<String> {
 pub fn post_id_of(message: &Value) -> i64 {
     custom_ids(message)
         .iter()
-        .find_map(|id| id.split(':').nth(1).and_then(|p| p.parse().ok()))
+        .find_map(|id| Action::decode(id)?.post())
         .expect("a question message carries its post id")
 }
 

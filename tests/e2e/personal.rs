@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use certsprint::discord::ids::Action;
+
 use crate::harness::*;
 
 #[tokio::test]
@@ -186,7 +188,12 @@ async fn leaderboard_pages_and_shows_the_callers_rank() {
     let message = bot.fake.original(&interaction).unwrap();
     let next = custom_ids(&message)
         .into_iter()
-        .find(|id| id.ends_with(&format!(":1:{}", PLAYER + 1)))
+        .find(|id| {
+            matches!(
+                Action::decode(id),
+                Some(Action::Board { page: 1, viewer, .. }) if viewer == PLAYER + 1
+            )
+        })
         .expect("a next-page button");
     let page_two = bot.click(PLAYER + 1, message_id(&message), &next).await;
     assert_eq!(page_two["type"], 7, "the viewer pages in place");
@@ -211,7 +218,12 @@ async fn forget_me_asks_first_and_only_the_member_can_confirm() {
     let prompt = bot.fake.original(&interaction).unwrap();
     let confirm = custom_ids(&prompt)
         .into_iter()
-        .find(|id| id.ends_with(":1"))
+        .find(|id| {
+            matches!(
+                Action::decode(id),
+                Some(Action::Forget { confirm: true, .. })
+            )
+        })
         .unwrap();
     let intruder = bot.click(PLAYER + 1, message_id(&prompt), &confirm).await;
     assert!(text(&intruder["data"]).contains("not for you"));

@@ -44,7 +44,11 @@ async fn a_scheduled_question_posts_on_time_and_closes_with_the_reveal() {
         .wait_for_message(STUDY, WAIT, |m| m["id"] != posted["id"])
         .await
         .expect("posted the next day");
-    assert!(text(&second).contains("MLA-C01"), "{}", text(&second));
+    assert!(
+        text(&second).contains("MLA-C02"),
+        "the retiring MLA-C01 is left out of the rotation: {}",
+        text(&second)
+    );
     assert_eq!(bot.fake.channel_messages(STUDY).len(), 2);
     bot.stop().await;
 }

@@ -27,7 +27,7 @@ pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
             bank.item_count()
         ));
     for exam in bank.playable_exams() {
-        let lines: Vec<String> = exam
+        let mut lines: Vec<String> = exam
             .domains
             .iter()
             .map(|d| {
@@ -40,10 +40,24 @@ pub async fn info(ctx: Context<'_>) -> Result<(), Error> {
                 )
             })
             .collect();
+        if let Some(retirement) = bank.retirement(&exam.id) {
+            // Said before the domains: nobody should study for it by mistake.
+            lines.insert(
+                0,
+                format!(
+                    "⚠ Retiring (last day {}): {}",
+                    retirement.until,
+                    truncate(&retirement.note, 400)
+                ),
+            );
+        }
         embed = embed.field(
             format!(
-                "{} · {} · {} items",
+                "{}{} · {} · {} items",
                 exam.code,
+                crate::discord::exams::retiring_note(bank, exam)
+                    .map(|note| format!(" ({note})"))
+                    .unwrap_or_default(),
                 truncate(&exam.name, 60),
                 exam.items.len()
             ),

@@ -60,11 +60,7 @@ pub async fn start(
         }
         Err(error) => return Err(error.into()),
     };
-    let content = format!(
-        "{} questions, {} minutes. Answer in any order, flag items to come back to, and submit when ready.",
-        mock.items.len(),
-        (mock.row.ends_at - mock.row.started_at).num_minutes()
-    );
+    let content = start_note(engine, &mock);
     ctx.send(item_reply(engine, &mock).content(content)).await?;
     Ok(())
 }
@@ -104,4 +100,27 @@ fn item_reply(engine: &Engine, mock: &MockExam) -> CreateReply {
     private()
         .embed(item_embed(mock, &code))
         .components(item_components(mock, &[]))
+}
+
+/// What a new attempt says first: its size and time, whether AWS publishes that time, and a
+/// warning when the exam is being retired.
+fn start_note(engine: &Engine, mock: &MockExam) -> String {
+    let bank = &engine.bank;
+    let minutes = (mock.row.ends_at - mock.row.started_at).num_minutes();
+    let mut note = format!(
+        "{} questions, {minutes} minutes. Answer in any order, flag items to come back to, and submit when ready.",
+        mock.items.len(),
+    );
+    if bank
+        .exam_details(&mock.row.exam)
+        .is_some_and(|details| !details.minutes_published)
+    {
+        note.push_str(" (AWS does not publish this exam's duration; the time is an assumption.)");
+    }
+    if let Some(exam) = bank.exam(&mock.row.exam) {
+        if let Some(retiring) = crate::discord::exams::retiring_note(bank, exam) {
+            note.push_str(&format!("\n⚠ {}: {retiring}.", exam.code));
+        }
+    }
+    note
 }
