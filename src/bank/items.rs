@@ -373,20 +373,5 @@ fn id_is_well_formed(id: &str, short: &str, task: &str) -> bool {
 
 /// Characters the question takes in a Discord embed (case, stem, lettered options, prompts).
 pub fn display_len(question: &Question) -> usize {
-    const PER_LINE_MARKUP: usize = 8; // "**A.** " and a newline
-    let case = question
-        .case
-        .as_ref()
-        .map_or(0, |case| case.scenario.chars().count() + 2);
-    let options: usize = question
-        .options
-        .iter()
-        .map(|o| o.chars().count() + PER_LINE_MARKUP)
-        .sum();
-    let prompts: usize = question
-        .prompts
-        .iter()
-        .map(|p| p.chars().count() + PER_LINE_MARKUP)
-        .sum();
-    case + question.stem.chars().count() + 2 + options + prompts
+    question.display_text().chars().count()
 }

@@ -3,6 +3,7 @@
 
 mod blueprint;
 pub mod cues;
+mod display;
 mod exam_id;
 mod fields;
 mod items;

@@ -19,22 +19,7 @@ const REFERENCE_LIMIT: usize = 300;
 
 /// The question's text: case scenario, stem, prompts (matching) and lettered options.
 pub fn question_text(question: &Question) -> String {
-    let mut text = String::new();
-    if let Some(case) = &question.case {
-        text.push_str(&format!("*Case study*\n{}\n\n", case.scenario));
-    }
-    text.push_str(&question.stem);
-    text.push_str("\n\n");
-    if question.kind == Kind::Matching {
-        for (i, prompt) in question.prompts.iter().enumerate() {
-            text.push_str(&format!("**{}.** {prompt}\n", i + 1));
-        }
-        text.push('\n');
-    }
-    for (i, option) in question.options.iter().enumerate() {
-        text.push_str(&format!("**{}.** {option}\n", letter(i as u8)));
-    }
-    truncate(text.trim_end(), 4096)
+    truncate(&question.display_text(), 4096)
 }
 
 fn kind_label(question: &Question) -> String {
