@@ -115,6 +115,17 @@ pub struct MockReport {
 /// Draws `count` items to the blueprint weights (largest remainder), fills any domain shortage
 /// from the others, and shuffles the order as the real exam mixes domains.
 pub fn draw(exam: &Exam, count: usize, rng: &mut impl Rng) -> Vec<Arc<Question>> {
+    draw_fresh(exam, count, &HashMap::new(), rng)
+}
+
+/// `draw`, preferring what the member has not met: within each domain, items never seen come
+/// first, then the least recently seen (`seen` maps an item id to when it was last drawn).
+pub fn draw_fresh(
+    exam: &Exam,
+    count: usize,
+    seen: &HashMap<String, DateTime<Utc>>,
+    rng: &mut impl Rng,
+) -> Vec<Arc<Question>> {
     let total_weight: u32 = exam.domains.iter().map(|d| d.weight).sum::<u32>().max(1);
     let mut quotas: Vec<(u8, usize, f64)> = exam
         .domains
@@ -146,6 +157,8 @@ pub fn draw(exam: &Exam, count: usize, rng: &mut impl Rng) -> Vec<Arc<Question>>
     }
     for pool in pools.values_mut() {
         pool.shuffle(rng);
+        // Stable: items seen at the same time (or never) keep their shuffled order.
+        pool.sort_by_key(|item| seen.get(&item.id).copied());
     }
     let mut drawn = Vec::with_capacity(count);
     for (number, quota, _) in &quotas {
@@ -155,6 +168,7 @@ pub fn draw(exam: &Exam, count: usize, rng: &mut impl Rng) -> Vec<Arc<Question>>
     }
     let mut leftovers: Vec<Arc<Question>> = pools.into_values().flatten().collect();
     leftovers.shuffle(rng);
+    leftovers.sort_by_key(|item| seen.get(&item.id).copied());
     drawn.extend(
         leftovers
             .into_iter()
@@ -227,7 +241,10 @@ impl Engine {
             self.finish_in(&mut tx, open, true).await?;
         }
         let (questions, minutes) = length.size(exam);
-        let items = self.random.with(|rng| draw(exam, questions as usize, rng));
+        let seen = self.store.mock_items_seen(guild, user, &exam.id).await?;
+        let items = self
+            .random
+            .with(|rng| draw_fresh(exam, questions as usize, &seen, rng));
         if items.is_empty() {
             return Err(Rejection::NoQuestions(exam.code.clone()).into());
         }

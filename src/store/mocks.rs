@@ -1,6 +1,8 @@
 //! Mock exam attempts: one row each, updated as the member moves through it, so a restart
 //! continues where it was.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{Executor, FromRow, Sqlite};
 
@@ -114,6 +116,32 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         Ok(rows.into_iter().map(MockRow::from).collect())
+    }
+
+    /// When the member last met each item of an exam in a mock (for drawing fresh ones first).
+    pub async fn mock_items_seen(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: &str,
+    ) -> StoreResult<HashMap<String, DateTime<Utc>>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT question_ids, started_at FROM mock_attempts
+             WHERE guild_id = ? AND user_id = ? AND exam = ? ORDER BY started_at",
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(user))
+        .bind(exam)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut seen = HashMap::new();
+        for (ids, started_at) in rows {
+            for id in ids.split(',').filter(|id| !id.is_empty()) {
+                // Later attempts overwrite earlier ones: the latest meeting counts.
+                seen.insert(id.to_string(), from_millis(started_at));
+            }
+        }
+        Ok(seen)
     }
 
     /// Unfinished attempts whose time ran out (submitted automatically).

@@ -72,6 +72,37 @@ pub fn fixture_bank() -> Bank {
     Bank::new(vec![exam])
 }
 
+/// An exam the size of a real bank: 200 single-choice items over five domains in proportion to
+/// their weights (20/24/28/14/14), and a 65-question full mock.
+pub fn full_size_bank() -> Bank {
+    let weights = [(1u8, 20u32), (2, 24), (3, 28), (4, 14), (5, 14)];
+    let mut items = Vec::new();
+    for (number, weight) in weights {
+        for n in 0..weight * 2 {
+            items.push(Question {
+                exam: "big-c01".into(),
+                ..single(&format!("big-{number}.1-{n:03}"), number, (n % 4) as u8)
+            });
+        }
+    }
+    let exam = Exam {
+        id: "big-c01".into(),
+        code: "BIG-C01".into(),
+        short: "big".into(),
+        name: "Full-size exam".into(),
+        level: "foundational".into(),
+        questions: 65,
+        scored: 50,
+        minutes: 90,
+        passing_score: 700,
+        kinds: vec![Kind::Single],
+        guide: None,
+        domains: weights.iter().map(|&(n, w)| domain(n, w)).collect(),
+        items: items.into_iter().map(Arc::new).collect(),
+    };
+    Bank::new(vec![exam])
+}
+
 fn domain(number: u8, weight: u32) -> Domain {
     Domain {
         number,
@@ -124,10 +155,15 @@ pub struct TestEngine {
 
 impl TestEngine {
     pub async fn new() -> TestEngine {
+        TestEngine::with_bank(fixture_bank()).await
+    }
+
+    /// An engine on another bank (the restart keeps the fixture bank).
+    pub async fn with_bank(bank: Bank) -> TestEngine {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("test.db").display());
         let clock = Arc::new(ManualClock::new(start_time()));
-        let (engine, store) = engine_on(&url, clock.clone(), 7).await;
+        let (engine, store) = engine_on(&url, clock.clone(), 7, bank).await;
         TestEngine {
             engine,
             store,
@@ -140,7 +176,8 @@ impl TestEngine {
     /// Closes the database and opens it again, as a restarted bot would.
     pub async fn restart(&mut self) {
         self.store.close().await;
-        (self.engine, self.store) = engine_on(&self.url, self.clock.clone(), 8).await;
+        (self.engine, self.store) =
+            engine_on(&self.url, self.clock.clone(), 8, fixture_bank()).await;
     }
 
     pub fn store(&self) -> &Store {
@@ -232,11 +269,11 @@ impl TestEngine {
     }
 }
 
-async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64) -> (Engine, Store) {
+async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64, bank: Bank) -> (Engine, Store) {
     let store = Store::open(url).await.unwrap();
     let engine = Engine::new(
         store.clone(),
-        Arc::new(fixture_bank()),
+        Arc::new(bank),
         clock,
         Arc::new(RandomSource::seeded(seed)),
     );

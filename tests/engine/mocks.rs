@@ -374,3 +374,68 @@ async fn two_starts_at_once_open_one_attempt_and_name_it_to_the_other() {
         );
     }
 }
+
+#[tokio::test]
+async fn consecutive_full_mocks_draw_items_the_member_has_not_met_first() {
+    let t = TestEngine::with_bank(full_size_bank()).await;
+    let exam = t.engine.bank.exam_id("big-c01").unwrap();
+    let mut mocks: Vec<Vec<String>> = Vec::new();
+    for _ in 0..3 {
+        let mock = t
+            .engine
+            .start_mock(GUILD, 1, &exam, MockLength::Full)
+            .await
+            .unwrap();
+        assert_eq!(mock.items.len(), 65);
+        let per_domain = |d: u8| mock.items.iter().filter(|q| q.domain == d).count();
+        assert_eq!(
+            (1..=5).map(per_domain).collect::<Vec<_>>(),
+            [13, 16, 18, 9, 9],
+            "still drawn to the blueprint weights"
+        );
+        t.engine
+            .mock_submit(GUILD, 1, mock.row.attempt_id)
+            .await
+            .unwrap();
+        mocks.push(mock.items.iter().map(|q| q.id.clone()).collect());
+        t.advance(Duration::hours(1));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let repeated = mocks
+        .iter()
+        .flatten()
+        .filter(|id| !seen.insert(id.as_str()))
+        .count();
+    // The target is at most 10% shared; with 200 items three mocks need not share any.
+    assert!(
+        repeated * 10 <= 65,
+        "{repeated} of 65 items came back within three mocks"
+    );
+    assert_eq!(repeated, 0);
+
+    // A fourth mock has to repeat: it takes the least recently seen first, the first mock's.
+    let fourth = t
+        .engine
+        .start_mock(GUILD, 1, &exam, MockLength::Full)
+        .await
+        .unwrap();
+    let from_first = fourth
+        .items
+        .iter()
+        .filter(|q| mocks[0].contains(&q.id))
+        .count();
+    let from_third = fourth
+        .items
+        .iter()
+        .filter(|q| mocks[2].contains(&q.id))
+        .count();
+    assert!(from_first > from_third, "{from_first} vs {from_third}");
+
+    // Another member starts fresh.
+    let other = t
+        .engine
+        .start_mock(GUILD, 2, &exam, MockLength::Full)
+        .await
+        .unwrap();
+    assert_eq!(other.items.len(), 65);
+}
