@@ -2,7 +2,7 @@
 //! a pack, and the service-status rule.
 
 use certsprint::bank::report::Report;
-use certsprint::bank::{self, Loaded};
+use certsprint::bank::{self, Kind, Loaded};
 
 use crate::{check_messages, load_with, with, VALID};
 
@@ -176,9 +176,19 @@ fn shipped_items_of_these_exams_state_service_status() {
     }
 }
 
-/// Packs that must meet the level, balance and skill-coverage targets. None does yet: add an exam
-/// here when a landing brings it to the targets, so that it stays there.
+/// Packs that must meet the 2026 targets: size, domain shares, kinds, level, balance and skill
+/// coverage. Add an exam here when a landing brings it to the targets, so that it stays there.
 const PACKS_AT_TARGET: &[&str] = &[];
+
+/// The size a current exam's bank must have: three full mocks without a repeat, and room for
+/// daily practice.
+const MIN_ITEMS: usize = 200;
+/// How far a domain's share of items may stray from its blueprint weight.
+const MAX_DOMAIN_GAP_PP: f64 = 3.0;
+/// The least share of multiple-response items.
+const MIN_MULTIPLE_PCT: f64 = 20.0;
+/// Exams that have ordering and matching items need at least this many of each.
+const MIN_ORDERING_AND_MATCHING: usize = 8;
 
 #[test]
 fn these_packs_meet_the_level_balance_and_skill_targets() {
@@ -195,6 +205,46 @@ pub fn assert_meets_targets(exams: &[&str]) {
             .find(|e| e.exam == *id)
             .unwrap_or_else(|| panic!("no shipped exam {id}"));
         assert!(
+            exam.items >= MIN_ITEMS,
+            "{}: {} items",
+            exam.code,
+            exam.items
+        );
+        for domain in &exam.domains {
+            let gap = domain.share_pct - f64::from(domain.weight);
+            assert!(
+                gap.abs() <= MAX_DOMAIN_GAP_PP,
+                "{} domain {}: {:.1}% against a weight of {}%",
+                exam.code,
+                domain.number,
+                domain.share_pct,
+                domain.weight
+            );
+        }
+        let count = |kind: Kind| {
+            exam.kinds
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(0, |(_, n)| *n)
+        };
+        let multiple_pct = 100.0 * count(Kind::Multiple) as f64 / exam.items as f64;
+        assert!(
+            multiple_pct >= MIN_MULTIPLE_PCT,
+            "{}: {multiple_pct:.0}% multiple response",
+            exam.code
+        );
+        let exam_kinds = &loaded.bank.exam(id).unwrap().kinds;
+        for kind in [Kind::Ordering, Kind::Matching] {
+            if exam_kinds.contains(&kind) {
+                assert!(
+                    count(kind) >= MIN_ORDERING_AND_MATCHING,
+                    "{}: {} {kind} items",
+                    exam.code,
+                    count(kind)
+                );
+            }
+        }
+        assert!(
             exam.level.meets_target,
             "{}: level {:?}",
             exam.code, exam.level
@@ -205,6 +255,9 @@ pub fn assert_meets_targets(exams: &[&str]) {
             exam.code,
             exam.balance.missed.join("; ")
         );
+        for (rule, items) in &exam.cues {
+            assert_eq!(*items, 0, "{}: {rule:?}", exam.code);
+        }
         if let Some(skills) = &exam.skills {
             assert!(
                 skills.meets_target,
