@@ -15,7 +15,7 @@ use rand::Rng;
 use super::grading::{check_shape, is_correct};
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{Exam, ExamId, Kind, Question, Response};
-use crate::store::{MockRow, Snowflake, WriteTx};
+use crate::store::{MockRow, NewMock, Snowflake, WriteTx};
 
 /// The raw share of the items assumed to sit at the passing scaled score. AWS does not publish
 /// its mapping (it varies by exam form); 70% is a common rule of thumb, stated in every report.
@@ -251,15 +251,15 @@ impl Engine {
         let ids: Vec<String> = items.iter().map(|q| q.id.clone()).collect();
         let now = self.now();
         let row = tx
-            .insert_mock(
+            .insert_mock(&NewMock {
                 guild,
                 user,
-                &exam.id,
-                length.as_str(),
-                &ids,
-                now,
-                now + Duration::minutes(i64::from(minutes)),
-            )
+                exam: &exam.id,
+                length: length.as_str(),
+                items: &ids,
+                started_at: now,
+                ends_at: now + Duration::minutes(i64::from(minutes)),
+            })
             .await?;
         tx.commit().await?;
         self.signals.timer.raise();

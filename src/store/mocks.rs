@@ -156,6 +156,19 @@ impl Store {
     }
 }
 
+/// A mock exam attempt to start.
+#[derive(Debug, Clone)]
+pub struct NewMock<'a> {
+    pub guild: Snowflake,
+    pub user: Snowflake,
+    pub exam: &'a str,
+    /// "full", "half" or "quick".
+    pub length: &'a str,
+    pub items: &'a [String],
+    pub started_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
 /// Changes to an attempt read it and write it back in one `WriteTx`, so two presses at once
 /// apply one after the other instead of the later one overwriting the earlier.
 impl WriteTx {
@@ -175,17 +188,16 @@ impl WriteTx {
         select_open_mock(&mut *self.tx, guild, user).await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub async fn insert_mock(
-        &mut self,
-        guild: Snowflake,
-        user: Snowflake,
-        exam: &str,
-        length: &str,
-        question_ids: &[String],
-        started_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-    ) -> StoreResult<MockRow> {
+    pub async fn insert_mock(&mut self, new: &NewMock<'_>) -> StoreResult<MockRow> {
+        let &NewMock {
+            guild,
+            user,
+            exam,
+            length,
+            items: question_ids,
+            started_at,
+            ends_at,
+        } = new;
         let row: MockSql = sqlx::query_as(&format!(
             "INSERT INTO mock_attempts (guild_id, user_id, exam, length, question_ids, responses, flagged, started_at, ends_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {MOCK_COLUMNS}"

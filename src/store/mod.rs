@@ -30,7 +30,7 @@ pub use answers::{AnswerRow, NewAnswer, OptionTally};
 pub use flags::Flag;
 pub use leaderboard::{BoardRow, Period, Standing};
 pub use members::Member;
-pub use mocks::MockRow;
+pub use mocks::{MockRow, NewMock};
 pub use posts::{NewPost, Post, PostMode, PostState};
 pub use ratings::Rating;
 pub use reveals::OwedReveal;
