@@ -16,7 +16,7 @@ use super::question_flow::{self, Press};
 use super::render::board::{board_components, board_embed, BoardView};
 use super::reply::{no_pings, presser_name};
 use super::{mock_flow, sprint_flow};
-use crate::bank::{ExamId, Scope};
+use crate::bank::Scope;
 use crate::quiz::{QuizError, Rejection};
 use crate::store::Period;
 
@@ -144,17 +144,7 @@ async fn board_page(
     let standing = engine
         .leaderboard(who.guild, &scope, period, who.user, page)
         .await?;
-    let code = scope
-        .exam()
-        .and_then(|id| engine.bank.exam_of(id))
-        .map(|e| e.code.as_str());
-    let view = BoardView {
-        exam_code: code,
-        exam_id: scope.exam().map(ExamId::as_str),
-        period,
-        viewer: who.user,
-        standing: &standing,
-    };
+    let view = BoardView::new(&engine.bank, &scope, period, who.user, &standing);
     let message = CreateInteractionResponseMessage::new()
         .embed(board_embed(&view))
         .components(board_components(&view))

@@ -1,7 +1,7 @@
 //! /leaderboard: top 10 with points, accuracy and streak, plus the caller's own rank.
 
 use super::{Context, Error};
-use crate::bank::{ExamId, Scope};
+use crate::bank::Scope;
 use crate::discord::exams::{autocomplete_scope, parse_scope};
 use crate::discord::render::board::{board_components, board_embed, BoardView};
 use crate::discord::reply::guild_of;
@@ -45,17 +45,7 @@ pub async fn leaderboard(
     let user = ctx.author().id.get();
     let engine = &ctx.data().engine;
     let standing = engine.leaderboard(guild, &scope, period, user, 0).await?;
-    let code = scope
-        .exam()
-        .and_then(|id| engine.bank.exam_of(id))
-        .map(|e| e.code.as_str());
-    let view = BoardView {
-        exam_code: code,
-        exam_id: scope.exam().map(ExamId::as_str),
-        period,
-        viewer: user,
-        standing: &standing,
-    };
+    let view = BoardView::new(&engine.bank, &scope, period, user, &standing);
     ctx.send(
         poise::CreateReply::default()
             .embed(board_embed(&view))

@@ -4,6 +4,7 @@ use serenity::all::{
     ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter,
 };
 
+use crate::bank::{Bank, ExamId, Scope};
 use crate::discord::ids::Action;
 use crate::discord::text::{escape, percent, truncate};
 use crate::quiz::PAGE_SIZE;
@@ -15,6 +16,28 @@ pub struct BoardView<'a> {
     pub period: Period,
     pub viewer: u64,
     pub standing: &'a Standing,
+}
+
+impl<'a> BoardView<'a> {
+    /// The board of `scope` as `viewer` sees it (their own row included).
+    pub fn new(
+        bank: &'a Bank,
+        scope: &'a Scope,
+        period: Period,
+        viewer: u64,
+        standing: &'a Standing,
+    ) -> BoardView<'a> {
+        BoardView {
+            exam_code: scope
+                .exam()
+                .and_then(|id| bank.exam_of(id))
+                .map(|exam| exam.code.as_str()),
+            exam_id: scope.exam().map(ExamId::as_str),
+            period,
+            viewer,
+            standing,
+        }
+    }
 }
 
 fn row_line(row: &BoardRow) -> String {
