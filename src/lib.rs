@@ -6,9 +6,11 @@
 pub mod bank;
 pub mod clock;
 pub mod config;
+pub mod database_lock;
 pub mod discord;
 pub mod practice;
 pub mod quiz;
 pub mod random;
+pub mod restore;
 pub mod schedule;
 pub mod store;
