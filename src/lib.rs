@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod database_lock;
 pub mod discord;
+pub mod export;
 pub mod practice;
 pub mod quiz;
 pub mod random;

@@ -6,6 +6,7 @@
 //! `WriteTx`, whose methods are likewise split by area.
 
 mod answers;
+mod exports;
 mod flags;
 mod guilds;
 mod leaderboard;
@@ -28,6 +29,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use answers::{AnswerRow, NewAnswer, OptionTally};
+pub use exports::{AnswerRecord, MemberSummary};
 pub use flags::Flag;
 pub use leaderboard::{BoardRow, Period, Standing};
 pub use maintenance::{check_copy, database_file, CopyCheck};

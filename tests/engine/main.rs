@@ -6,6 +6,7 @@ mod helpers;
 
 mod answers;
 mod backups;
+mod exports;
 mod leaderboards;
 mod mocks;
 mod picking;
