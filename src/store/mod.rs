@@ -134,11 +134,13 @@ impl Store {
             })
     }
 
-    /// A consistent copy of the live database, taken without stopping the bot.
+    /// A consistent copy of the live database, taken without stopping the bot. It runs on a
+    /// reader: the copy is one read transaction (everything committed before it began), and in
+    /// WAL mode answers keep committing meanwhile instead of waiting for a large copy.
     pub async fn backup(&self, to: &Path) -> StoreResult<()> {
         sqlx::query("VACUUM INTO ?")
             .bind(to.to_string_lossy().as_ref())
-            .execute(&self.writer)
+            .execute(&self.reader)
             .await?;
         Ok(())
     }
