@@ -43,6 +43,29 @@ fn a_bad_setting_is_named_before_anything_starts() {
         String::from_utf8_lossy(&output.stderr)
     );
     let output = certsprint(&dir)
+        .args([
+            "run",
+            "--backup-dir",
+            "backups",
+            "--backup-every",
+            "24 hours",
+        ])
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(
+            "CERTSPRINT_BACKUP_EVERY must be a duration such as 30m, 6h, 24h or 7d (got \"24 hours\")"
+        ),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !dir.path().join("certsprint.db").exists(),
+        "nothing starts on a bad setting"
+    );
+    let output = certsprint(&dir)
         .arg("migrate")
         .env("DATABASE_URL", "postgres://x")
         .output()
