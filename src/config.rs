@@ -19,6 +19,22 @@ pub enum ConfigError {
     BadApiUrl(String),
     #[error("CERTSPRINT_QUESTIONS points to {0:?}, which is not a directory")]
     BadQuestionsDir(PathBuf),
+    #[error("{variable} must be a duration such as 30m, 6h, 24h or 7d (got {value:?})")]
+    BadDuration {
+        variable: &'static str,
+        value: String,
+    },
+    #[error("CERTSPRINT_BACKUP_EVERY must be at least {minimum} (got {value:?})")]
+    BackupTooOften {
+        minimum: &'static str,
+        value: String,
+    },
+    #[error("CERTSPRINT_BACKUP_KEEP must be at least 1 (got 0)")]
+    BadBackupKeep,
+    #[error("{0} is set but CERTSPRINT_BACKUP_DIR is not: set the directory to turn backups on")]
+    BackupWithoutDir(&'static str),
+    #[error("CERTSPRINT_BACKUP_DIR points to {0:?}, which is not a directory")]
+    BadBackupDir(PathBuf),
 }
 
 /// The bot token. Never printed: Debug and Display show a placeholder.
@@ -93,6 +109,82 @@ pub fn questions_dir(raw: Option<PathBuf>) -> Result<Option<PathBuf>, ConfigErro
     }
 }
 
+/// A length of time as an admin writes it: a whole number and a unit, `s`, `m`, `h` or `d`
+/// (`30m`, `6h`, `24h`, `7d`). `variable` names the setting in the error.
+pub fn parse_duration(variable: &'static str, raw: &str) -> Result<chrono::Duration, ConfigError> {
+    let bad = || ConfigError::BadDuration {
+        variable,
+        value: raw.to_string(),
+    };
+    let text = raw.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number.parse().map_err(|_| bad())?;
+    let seconds_per_unit = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(seconds_per_unit)
+        .filter(|&seconds| seconds > 0 && seconds <= 366 * 86_400)
+        .map(chrono::Duration::seconds)
+        .ok_or_else(bad)
+}
+
+/// Backups on a timer: off unless a directory is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSettings {
+    pub dir: PathBuf,
+    pub every: chrono::Duration,
+    pub keep: usize,
+}
+
+pub const DEFAULT_BACKUP_EVERY: chrono::Duration = chrono::Duration::hours(24);
+pub const DEFAULT_BACKUP_KEEP: usize = 7;
+
+/// Backups taken more often than this would spend the bot's time copying.
+const MIN_BACKUP_EVERY: chrono::Duration = chrono::Duration::minutes(5);
+
+/// The backup settings, or `None` when no directory is set. The directory is created if
+/// missing, so a typo shows at start rather than at the first backup a day later.
+pub fn backup_settings(
+    dir: Option<PathBuf>,
+    every: Option<&str>,
+    keep: Option<usize>,
+) -> Result<Option<BackupSettings>, ConfigError> {
+    let every = every.map(str::trim).filter(|e| !e.is_empty());
+    let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+        if every.is_some() {
+            return Err(ConfigError::BackupWithoutDir("CERTSPRINT_BACKUP_EVERY"));
+        }
+        if keep.is_some() {
+            return Err(ConfigError::BackupWithoutDir("CERTSPRINT_BACKUP_KEEP"));
+        }
+        return Ok(None);
+    };
+    let every = match every {
+        Some(raw) => parse_duration("CERTSPRINT_BACKUP_EVERY", raw)?,
+        None => DEFAULT_BACKUP_EVERY,
+    };
+    if every < MIN_BACKUP_EVERY {
+        return Err(ConfigError::BackupTooOften {
+            minimum: "5m",
+            value: format!("{}s", every.num_seconds()),
+        });
+    }
+    let keep = keep.unwrap_or(DEFAULT_BACKUP_KEEP);
+    if keep == 0 {
+        return Err(ConfigError::BadBackupKeep);
+    }
+    if std::fs::create_dir_all(&dir).is_err() || !dir.is_dir() {
+        return Err(ConfigError::BadBackupDir(dir));
+    }
+    Ok(Some(BackupSettings { dir, every, keep }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +212,60 @@ mod tests {
         );
         assert!(api_url(Some("ftp://x")).is_err());
         assert_eq!(api_url(None).unwrap(), None);
+    }
+
+    #[test]
+    fn durations_read_as_admins_write_them() {
+        let parse = |raw| parse_duration("X", raw);
+        assert_eq!(parse("30m").unwrap(), chrono::Duration::minutes(30));
+        assert_eq!(parse("6h").unwrap(), chrono::Duration::hours(6));
+        assert_eq!(parse(" 24h ").unwrap(), chrono::Duration::hours(24));
+        assert_eq!(parse("7d").unwrap(), chrono::Duration::days(7));
+        assert_eq!(parse("90s").unwrap(), chrono::Duration::seconds(90));
+        for bad in [
+            "",
+            "h",
+            "24",
+            "24x",
+            "-1h",
+            "0h",
+            "1.5h",
+            "1h30m",
+            "99999999999d",
+        ] {
+            let error = parse(bad).unwrap_err();
+            assert!(
+                error.to_string().contains("30m, 6h, 24h or 7d"),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn backups_are_off_unless_a_directory_is_set() {
+        assert_eq!(backup_settings(None, None, None).unwrap(), None);
+        assert_eq!(
+            backup_settings(None, Some("6h"), None),
+            Err(ConfigError::BackupWithoutDir("CERTSPRINT_BACKUP_EVERY"))
+        );
+        let dir = std::env::temp_dir().join(format!("certsprint-config-{}", std::process::id()));
+        let settings = backup_settings(Some(dir.join("nested")), None, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(settings.every, chrono::Duration::hours(24));
+        assert_eq!(settings.keep, 7);
+        assert!(settings.dir.is_dir());
+        assert_eq!(
+            backup_settings(Some(dir.clone()), Some("1m"), None),
+            Err(ConfigError::BackupTooOften {
+                minimum: "5m",
+                value: "60s".into()
+            })
+        );
+        assert_eq!(
+            backup_settings(Some(dir.clone()), None, Some(0)),
+            Err(ConfigError::BadBackupKeep)
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

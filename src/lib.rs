@@ -6,9 +6,12 @@
 pub mod bank;
 pub mod clock;
 pub mod config;
+pub mod database_lock;
 pub mod discord;
+pub mod export;
 pub mod practice;
 pub mod quiz;
 pub mod random;
+pub mod restore;
 pub mod schedule;
 pub mod store;

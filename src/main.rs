@@ -1,5 +1,5 @@
-//! The certsprint command line: the bot (default), bank checks, terminal practice, migrations
-//! and backups.
+//! The certsprint command line: the bot (default), bank checks, terminal practice, migrations,
+//! backups and restore.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,10 +12,12 @@ use certsprint::bank::report::Report;
 use certsprint::bank::{self, Bank};
 use certsprint::clock::SystemClock;
 use certsprint::config;
+use certsprint::database_lock::DatabaseLock;
 use certsprint::practice::{self, PracticeOptions};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
-use certsprint::store::Store;
+use certsprint::schedule::Backups;
+use certsprint::store::{database_file, Store};
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +60,12 @@ enum Command {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
     },
+    /// Check a backup and put it in place of the database (only while the bot is stopped).
+    /// The replaced database is kept as <database>.before-restore.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args, Default)]
@@ -71,6 +79,15 @@ struct RunArgs {
     /// Register commands in this guild only (instant updates while developing).
     #[arg(long, env = "CERTSPRINT_DEV_GUILD")]
     dev_guild: Option<u64>,
+    /// Take a backup every period into this directory (backups are off unless it is set).
+    #[arg(long, env = "CERTSPRINT_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// How often to back up: 30m, 6h, 24h, 7d (default 24h).
+    #[arg(long, env = "CERTSPRINT_BACKUP_EVERY")]
+    backup_every: Option<String>,
+    /// How many backups to keep, newest first (default 7).
+    #[arg(long, env = "CERTSPRINT_BACKUP_KEEP")]
+    backup_keep: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -173,6 +190,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("backing up to {}", file.display()))?;
             store.close().await;
             println!("backup written to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file } => {
+            init_logging("warn");
+            let url = config::database_url(&common.database_url)?;
+            let restored = certsprint::restore::restore(&file, &url).await?;
+            println!(
+                "restored {} to {}",
+                file.display(),
+                restored.database.display()
+            );
+            if let Some(previous) = restored.previous {
+                println!("the previous database is kept as {}", previous.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -286,7 +317,15 @@ async fn practice(common: &Common, args: PracticeArgs) -> anyhow::Result<ExitCod
 async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
     let token = config::Token::parse(args.token.as_deref())?;
     let api_url = config::api_url(args.api_url.as_deref())?;
+    let backups = config::backup_settings(
+        args.backup_dir,
+        args.backup_every.as_deref(),
+        args.backup_keep,
+    )?;
     // Everything that can fail runs before the client connects: never online but deaf.
+    let url = config::database_url(&common.database_url)?;
+    // Held until the process ends: `restore` refuses while it is held (see database_lock).
+    let _running = DatabaseLock::acquire(&database_file(&url)?)?;
     let bank = load_bank(common)?;
     let store = open_store(common).await?;
     let settings = certsprint::discord::Settings {
@@ -300,7 +339,15 @@ async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
         Arc::new(SystemClock),
         Arc::new(RandomSource::from_os()),
     );
+    let (stop_backups, backups_stop) = tokio::sync::watch::channel(false);
+    let backups = backups
+        .map(|settings| tokio::spawn(Backups::new(engine.clone(), settings).run(backups_stop)));
     let result = certsprint::discord::run(engine, settings).await;
+    let _ = stop_backups.send(true);
+    if let Some(backups) = backups {
+        // A backup under way finishes first: it is a read, and the copy stays whole.
+        let _ = backups.await;
+    }
     store.close().await;
     result?;
     Ok(ExitCode::SUCCESS)

@@ -11,6 +11,9 @@ fn certsprint(dir: &tempfile::TempDir) -> Command {
         .env_remove("DATABASE_URL")
         .env_remove("CERTSPRINT_QUESTIONS")
         .env_remove("DISCORD_API_URL")
+        .env_remove("CERTSPRINT_BACKUP_DIR")
+        .env_remove("CERTSPRINT_BACKUP_EVERY")
+        .env_remove("CERTSPRINT_BACKUP_KEEP")
         .env("NO_COLOR", "1");
     command
 }
@@ -38,6 +41,29 @@ fn a_bad_setting_is_named_before_anything_starts() {
         String::from_utf8_lossy(&output.stderr).contains("DISCORD_API_URL must be an http"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    let output = certsprint(&dir)
+        .args([
+            "run",
+            "--backup-dir",
+            "backups",
+            "--backup-every",
+            "24 hours",
+        ])
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(
+            "CERTSPRINT_BACKUP_EVERY must be a duration such as 30m, 6h, 24h or 7d (got \"24 hours\")"
+        ),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !dir.path().join("certsprint.db").exists(),
+        "nothing starts on a bad setting"
     );
     let output = certsprint(&dir)
         .arg("migrate")
@@ -146,4 +172,111 @@ fn practice_runs_in_the_terminal_and_keeps_answers_on_quit() {
         "{stdout}"
     );
     assert!(dir.path().join("certsprint.db").exists());
+}
+
+/// Runs the binary in `dir`; asserts its exit and returns what it printed (stdout, stderr).
+fn run_ok(dir: &tempfile::TempDir, args: &[&str], succeed: bool) -> (String, String) {
+    let output = certsprint(dir).args(args).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    );
+    assert_eq!(
+        output.status.success(),
+        succeed,
+        "{args:?}: {stdout}\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+/// A database with one migration this build does not have, as a newer certsprint would leave.
+async fn add_unknown_migration(file: &std::path::Path) {
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", file.display()))
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (9999, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 1)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn restore_refuses_a_running_bot_a_damaged_copy_and_unknown_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(&dir, &["migrate"], true);
+    run_ok(&dir, &["backup", "good.db"], true);
+
+    // The bot is running: it holds the lock beside the database, and a second bot refuses too.
+    let running =
+        certsprint::database_lock::DatabaseLock::acquire(&dir.path().join("certsprint.db"))
+            .unwrap();
+    let (_, stderr) = run_ok(&dir, &["restore", "good.db"], false);
+    assert!(
+        stderr.contains("the bot is running on certsprint.db"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stop it, then restore"), "{stderr}");
+    let second = certsprint(&dir)
+        .arg("run")
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .env("DISCORD_API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("another certsprint process is using certsprint.db"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    drop(running);
+
+    // A damaged copy: the second page overwritten.
+    let mut damaged = std::fs::read(dir.path().join("good.db")).unwrap();
+    damaged[4096..8192].fill(0xA5);
+    std::fs::write(dir.path().join("damaged.db"), damaged).unwrap();
+    let (_, stderr) = run_ok(&dir, &["restore", "damaged.db"], false);
+    assert!(
+        stderr.contains("damaged.db is damaged and was not restored"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("garbage.db"),
+        "not a database at all".repeat(300),
+    )
+    .unwrap();
+    let (_, stderr) = run_ok(&dir, &["restore", "garbage.db"], false);
+    assert!(stderr.contains("garbage.db is damaged"), "{stderr}");
+
+    // A copy from a newer build.
+    std::fs::copy(dir.path().join("good.db"), dir.path().join("newer.db")).unwrap();
+    add_unknown_migration(&dir.path().join("newer.db")).await;
+    let (_, stderr) = run_ok(&dir, &["restore", "newer.db"], false);
+    assert!(
+        stderr.contains("migrations this build does not know (9999)"),
+        "{stderr}"
+    );
+
+    // Nothing was touched by the refusals; a good copy goes in, the old database kept aside.
+    assert!(!dir.path().join("certsprint.db.before-restore").exists());
+    let (stdout, _) = run_ok(&dir, &["restore", "good.db"], true);
+    assert!(
+        stdout.contains("restored good.db to certsprint.db"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("kept as certsprint.db.before-restore"),
+        "{stdout}"
+    );
+    assert!(dir.path().join("certsprint.db.before-restore").exists());
+    assert!(!dir.path().join("certsprint.db.restoring").exists());
+    run_ok(&dir, &["migrate"], true);
+    // A second restore would overwrite the kept database: refused until it is moved away.
+    let (_, stderr) = run_ok(&dir, &["restore", "good.db"], false);
+    assert!(
+        stderr.contains("certsprint.db.before-restore exists from an earlier restore"),
+        "{stderr}"
+    );
 }

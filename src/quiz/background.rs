@@ -101,3 +101,11 @@ impl Engine {
         Ok(self.store.next_sprint_deadline().await?)
     }
 }
+
+impl Engine {
+    /// Writes a consistent copy of the database to `to` (which must not exist) while answers
+    /// keep being recorded: the copy holds every transaction committed before it began.
+    pub async fn backup_to(&self, to: &std::path::Path) -> QuizResult<()> {
+        Ok(self.store.backup(to).await?)
+    }
+}

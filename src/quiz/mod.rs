@@ -4,6 +4,7 @@
 mod answering;
 mod background;
 pub mod calendar;
+mod exports;
 pub mod grading;
 pub mod mock;
 pub mod picking;

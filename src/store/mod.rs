@@ -6,9 +6,11 @@
 //! `WriteTx`, whose methods are likewise split by area.
 
 mod answers;
+mod exports;
 mod flags;
 mod guilds;
 mod leaderboard;
+mod maintenance;
 mod members;
 mod mocks;
 mod posts;
@@ -27,8 +29,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use answers::{AnswerRow, NewAnswer, OptionTally};
+pub use exports::{AnswerRecord, MemberSummary};
 pub use flags::Flag;
 pub use leaderboard::{BoardRow, Period, Standing};
+pub use maintenance::{check_copy, database_file, CopyCheck};
 pub use members::Member;
 pub use mocks::{MockRow, NewMock};
 pub use posts::{NewPost, Post, PostMode, PostState};
@@ -130,11 +134,13 @@ impl Store {
             })
     }
 
-    /// A consistent copy of the live database, taken without stopping the bot.
+    /// A consistent copy of the live database, taken without stopping the bot. It runs on a
+    /// reader: the copy is one read transaction (everything committed before it began), and in
+    /// WAL mode answers keep committing meanwhile instead of waiting for a large copy.
     pub async fn backup(&self, to: &Path) -> StoreResult<()> {
         sqlx::query("VACUUM INTO ?")
             .bind(to.to_string_lossy().as_ref())
-            .execute(&self.writer)
+            .execute(&self.reader)
             .await?;
         Ok(())
     }

@@ -19,6 +19,7 @@ async fn the_command_surface_is_registered_as_documented() {
         [
             "bank",
             "daily",
+            "data",
             "forget-me",
             "help",
             "leaderboard",
@@ -45,6 +46,16 @@ async fn the_command_surface_is_registered_as_documented() {
         MANAGE_GUILD.to_string(),
         "Discord hides it from non-admins by default"
     );
+    let data = commands.iter().find(|c| c["name"] == "data").unwrap();
+    assert_eq!(data["default_member_permissions"], MANAGE_GUILD.to_string());
+    let stats = commands.iter().find(|c| c["name"] == "stats").unwrap();
+    let stats_subcommands: Vec<&str> = stats["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(stats_subcommands, ["show", "export"]);
     for command in &commands {
         assert!(
             !command["description"]

@@ -214,7 +214,7 @@ async fn a_full_duel_posts_its_result_with_rating_changes() {
         result["mentions"].as_array().is_none_or(|m| m.is_empty())
             || result["allowed_mentions"].is_null()
     );
-    let stats = text(&bot.slash(PLAYER, "stats", json!({})).await);
+    let stats = text(&bot.slash(PLAYER, "stats show", json!({})).await);
     assert!(
         stats.contains("Sprint rating") && stats.contains("(1 sprints)"),
         "{stats}"
@@ -516,7 +516,7 @@ async fn a_quick_mock_exam_ends_with_an_aws_style_report_and_a_review() {
         "{}",
         text(&review["data"])
     );
-    let stats = text(&bot.slash(PLAYER, "stats", json!({})).await);
+    let stats = text(&bot.slash(PLAYER, "stats show", json!({})).await);
     assert!(
         stats.contains("Mock exams") && stats.contains("AIF-C01 quick"),
         "{stats}"

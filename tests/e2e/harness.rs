@@ -257,9 +257,22 @@ impl TestBot {
     }
 
     pub async fn click(&self, user: u64, message_id: u64, custom_id: &str) -> Value {
+        self.click_in(GUILD, STUDY, user, message_id, custom_id)
+            .await
+    }
+
+    /// A click in another guild or channel.
+    pub async fn click_in(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        message_id: u64,
+        custom_id: &str,
+    ) -> Value {
         let interaction = self
             .fake
-            .click(GUILD, STUDY, user, message_id, custom_id)
+            .click(guild, channel, user, message_id, custom_id)
             .await;
         self.fake
             .response(&interaction, WAIT)
@@ -274,9 +287,23 @@ impl TestBot {
         custom_id: &str,
         values: &[&str],
     ) -> Value {
+        self.select_in(GUILD, STUDY, user, message_id, custom_id, values)
+            .await
+    }
+
+    /// A select in another guild or channel.
+    pub async fn select_in(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        message_id: u64,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Value {
         let interaction = self
             .fake
-            .select(GUILD, STUDY, user, message_id, custom_id, values)
+            .select(guild, channel, user, message_id, custom_id, values)
             .await;
         self.fake
             .response(&interaction, WAIT)
@@ -297,14 +324,27 @@ impl TestBot {
     /// Answers a posted question as `user`, right or wrong, through whatever components its kind
     /// uses (buttons, a select, or the step-by-step picker). Returns the final response.
     pub async fn answer(&self, user: u64, message: &Value, correct: bool) -> Value {
-        let (post_id, key) = self.key_of(message).await;
-        let post = self.store.post(GUILD, post_id).await.unwrap().unwrap();
+        self.answer_in(GUILD, STUDY, user, message, correct).await
+    }
+
+    /// `answer` for a question posted in another guild or channel.
+    pub async fn answer_in(
+        &self,
+        guild: u64,
+        channel: u64,
+        user: u64,
+        message: &Value,
+        correct: bool,
+    ) -> Value {
+        let post_id = post_id_of(message);
+        let post = self.store.post(guild, post_id).await.unwrap().unwrap();
         let question = self
             .engine
             .bank
             .question(&post.question_id)
             .unwrap()
             .clone();
+        let key = question.key.letters();
         let letters = if correct {
             key.clone()
         } else {
@@ -312,11 +352,16 @@ impl TestBot {
         };
         let id = message_id(message);
         match question.kind {
-            Kind::Single => self.click(user, id, &answer_id(post_id, &letters)).await,
+            Kind::Single => {
+                self.click_in(guild, channel, user, id, &answer_id(post_id, &letters))
+                    .await
+            }
             Kind::Multiple => {
                 let values: Vec<String> = letters.chars().map(String::from).collect();
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();
-                self.select(
+                self.select_in(
+                    guild,
+                    channel,
                     user,
                     id,
                     &Action::Select { post: post_id }.encode(),
@@ -328,8 +373,8 @@ impl TestBot {
                 let opened = self
                     .fake
                     .click(
-                        GUILD,
-                        STUDY,
+                        guild,
+                        channel,
                         user,
                         id,
                         &Action::OpenPicker { post: post_id }.encode(),
@@ -349,7 +394,9 @@ impl TestBot {
                 let mut so_far = String::new();
                 for letter in letters.chars() {
                     let step = self
-                        .select(
+                        .select_in(
+                            guild,
+                            channel,
                             user,
                             picker_id,
                             &Action::Pick {
@@ -363,8 +410,14 @@ impl TestBot {
                     assert_eq!(step["type"], 7, "each pick updates the picker: {step}");
                     so_far.push(letter);
                 }
-                self.click(user, picker_id, &answer_id(post_id, &so_far))
-                    .await
+                self.click_in(
+                    guild,
+                    channel,
+                    user,
+                    picker_id,
+                    &answer_id(post_id, &so_far),
+                )
+                .await
             }
         }
     }

@@ -40,7 +40,7 @@ async fn a_personal_quiz_is_private_answers_in_place_and_deals_the_next() {
             .await,
     );
     assert!(board.contains("No answers yet"), "{board}");
-    let stats = bot.slash(PLAYER, "stats", json!({})).await;
+    let stats = bot.slash(PLAYER, "stats show", json!({})).await;
     assert!(is_ephemeral(&stats));
     assert!(text(&stats).contains("**1** answered"), "{}", text(&stats));
     bot.stop().await;
@@ -107,7 +107,7 @@ async fn a_practice_question_answered_too_late_shows_the_answer_unscored() {
     assert!(custom_ids(&late["data"])
         .iter()
         .any(|id| id.starts_with("next:mla-c01")));
-    let stats = bot.slash(PLAYER, "stats", json!({})).await;
+    let stats = bot.slash(PLAYER, "stats show", json!({})).await;
     assert!(!text(&stats).contains("**1** answered"), "{}", text(&stats));
     bot.stop().await;
 }
@@ -134,7 +134,7 @@ async fn stats_break_down_by_exam_and_show_other_members_publicly_without_their_
     let bot = TestBot::start().await;
     let message = bot.post_now().await;
     bot.answer(PLAYER, &message, false).await;
-    let own = bot.slash(PLAYER, "stats", json!({})).await;
+    let own = bot.slash(PLAYER, "stats show", json!({})).await;
     let shown = text(&own);
     assert!(
         shown.contains("Review queue") && shown.contains("0 due of 1"),
@@ -145,7 +145,11 @@ async fn stats_break_down_by_exam_and_show_other_members_publicly_without_their_
         "{shown}"
     );
     let other = bot
-        .slash(PLAYER + 1, "stats", json!({"user": PLAYER.to_string()}))
+        .slash(
+            PLAYER + 1,
+            "stats show",
+            json!({"user": PLAYER.to_string()}),
+        )
         .await;
     assert!(!is_ephemeral(&other));
     assert!(

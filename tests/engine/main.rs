@@ -5,6 +5,8 @@ mod common;
 mod helpers;
 
 mod answers;
+mod backups;
+mod exports;
 mod leaderboards;
 mod mocks;
 mod picking;

@@ -7,6 +7,7 @@
 
 mod gateway;
 mod limits;
+mod multipart;
 mod payloads;
 mod rest;
 mod schema;
@@ -19,6 +20,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, Notify};
 
+#[allow(unused_imports)]
+pub use multipart::UploadedFile;
 #[allow(unused_imports)]
 pub use world::{ChannelSpec, GuildSpec, MemberSpec, RoleSpec};
 
@@ -39,6 +42,8 @@ pub struct RecordedRequest {
     pub path: String,
     pub query: String,
     pub body: Option<Value>,
+    /// Files sent as multipart/form-data beside the JSON body.
+    pub files: Vec<UploadedFile>,
     pub status: u16,
 }
 
@@ -491,6 +496,17 @@ impl FakeDiscord {
     }
 
     // --- requests and faults ---
+
+    /// The files the bot sent with its response to an interaction and with its followups.
+    pub fn attachments(&self, interaction: &Interaction) -> Vec<UploadedFile> {
+        self.requests()
+            .into_iter()
+            .filter(|r| {
+                r.method == "POST" && r.path.split('/').any(|part| part == interaction.token)
+            })
+            .flat_map(|r| r.files)
+            .collect()
+    }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.lock().unwrap().requests.clone()

@@ -9,7 +9,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::{limits, payloads, schema, FakeDiscord, RecordedRequest, APPLICATION_ID, BOT_USER_ID};
+use super::{
+    limits, multipart, payloads, schema, FakeDiscord, RecordedRequest, APPLICATION_ID, BOT_USER_ID,
+};
 
 pub async fn handle(
     State(fake): State<Arc<FakeDiscord>>,
@@ -41,8 +43,39 @@ pub async fn handle(
     if let Some(hold) = fake.take_delay(method.as_str(), &path) {
         tokio::time::sleep(hold).await;
     }
+    let content_type = request_headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut files = Vec::new();
     let body: Option<Value> = if body.is_empty() {
         None
+    } else if let Some(boundary) = multipart::boundary(content_type) {
+        // Files: the JSON body is the payload_json part, validated like any JSON body.
+        match multipart::parse(&body, &boundary) {
+            Ok(form) => {
+                files = form.files;
+                let payload = form
+                    .payload_json
+                    .and_then(|json| serde_json::from_slice(&json).ok());
+                let mut state = fake.state.lock().unwrap();
+                match &payload {
+                    Some(payload) => state
+                        .violations
+                        .extend(multipart::check_attachments(payload, &files)),
+                    None => state.violations.push(format!(
+                        "{method} {path}: multipart body without a JSON payload_json part"
+                    )),
+                }
+                payload
+            }
+            Err(problem) => {
+                fake.state.lock().unwrap().violations.push(format!(
+                    "{method} {path}: malformed multipart body: {problem}"
+                ));
+                None
+            }
+        }
     } else {
         serde_json::from_slice(&body).ok()
     };
@@ -63,6 +96,7 @@ pub async fn handle(
         path,
         query,
         body,
+        files,
         status,
     });
     fake.touch();

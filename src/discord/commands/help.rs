@@ -7,7 +7,8 @@ const HELP: &str = "
 **Play**
 `/quiz [exam] [domain]` a private practice question (missed ones come back for review)
 `/leaderboard [exam] [period]` this week, this month or all time
-`/stats [user] [exam]` accuracy by exam, domain and task; streaks; readiness; review queue
+`/stats show [user] [exam]` accuracy by exam, domain and task; streaks; readiness; review queue
+`/stats export` your own answers in this server as a CSV file
 `/bank report id reason` flag a question that looks wrong
 `/forget-me` delete your data in this server
 
@@ -15,6 +16,7 @@ const HELP: &str = "
 `/daily setup channel exam time timezone [days] [window]` a question on a schedule
 `/daily now|list|pause|resume|remove` run and manage the schedules
 `/bank info` items per exam and domain
+`/data export` every member's points, accuracy and streaks as a CSV file
 
 **Rules**
 Your first answer counts. A right answer scores 10 points plus up to 5 for speed.

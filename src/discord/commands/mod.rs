@@ -2,6 +2,7 @@
 
 mod bank;
 mod daily;
+mod data;
 mod forget;
 mod help;
 mod leaderboard;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Command> {
         sprint::sprint(),
         leaderboard::leaderboard(),
         stats::stats(),
+        data::data(),
         bank::bank(),
         forget::forget_me(),
         help::help(),

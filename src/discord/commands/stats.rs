@@ -1,15 +1,27 @@
-//! /stats: the personal score lookup.
+//! /stats: the personal score lookup, and a member's own answers as a file.
 
 use poise::serenity_prelude as serenity;
 
 use super::{Context, Error};
 use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::render::stats::stats_embed;
-use crate::discord::reply::{display_name, guild_of};
+use crate::discord::reply::{display_name, guild_of, private};
+use crate::export::history_csv;
+
+/// Your stats, or another member's; your answer history as a file.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("show", "export"),
+    subcommand_required
+)]
+pub async fn stats(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
 
 /// Accuracy by exam, domain and task; streaks; readiness; review queue.
 #[poise::command(slash_command, guild_only)]
-pub async fn stats(
+pub async fn show(
     ctx: Context<'_>,
     #[description = "Whose stats (default: yours)"] user: Option<serenity::User>,
     #[description = "Only this exam"]
@@ -42,5 +54,28 @@ pub async fn stats(
     }
     ctx.send(poise::CreateReply::default().embed(embed).ephemeral(own))
         .await?;
+    Ok(())
+}
+
+/// Your own answers in this server, as a CSV file (only you see it).
+#[poise::command(slash_command, guild_only)]
+pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let engine = &ctx.data().engine;
+    let rows = engine.answer_history(guild, ctx.author().id.get()).await?;
+    let file = format!(
+        "certsprint-my-answers-{}.csv",
+        engine.now().format("%Y%m%d")
+    );
+    let note = format!(
+        "Your {} answer(s) in this server (columns in the README).",
+        rows.len()
+    );
+    ctx.send(
+        private()
+            .content(note)
+            .attachment(serenity::CreateAttachment::bytes(history_csv(&rows), file)),
+    )
+    .await?;
     Ok(())
 }
