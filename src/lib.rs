@@ -7,6 +7,7 @@ pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod discord;
+pub mod ops;
 pub mod practice;
 pub mod quiz;
 pub mod random;

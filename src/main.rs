@@ -1,5 +1,5 @@
-//! The certsprint command line: the bot (default), bank checks, terminal practice, migrations
-//! and backups.
+//! The certsprint command line: the bot (default), bank checks, terminal practice, migrations,
+//! backups and the health check.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand};
 use certsprint::bank::report::Report;
 use certsprint::bank::{self, Bank};
 use certsprint::clock::SystemClock;
-use certsprint::config;
+use certsprint::config::{self, LogFormat};
+use certsprint::ops::{GatewayStatus, Health, OpsServer};
 use certsprint::practice::{self, PracticeOptions};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
@@ -38,6 +39,9 @@ struct Common {
     /// Extra bank directory (<dir>/<exam-id>/*.toml) laid over the shipped banks.
     #[arg(long = "questions", env = "CERTSPRINT_QUESTIONS", global = true)]
     questions: Option<PathBuf>,
+    /// Log lines as readable text (the default) or one JSON object per line: text or json.
+    #[arg(long, env = "CERTSPRINT_LOG_FORMAT", global = true)]
+    log_format: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -58,6 +62,12 @@ enum Command {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
     },
+    /// Ask the running bot's /healthz: exit 0 when healthy, 1 with the reason otherwise.
+    Health {
+        /// Where the bot serves health and metrics (as given to `run`).
+        #[arg(long, env = "CERTSPRINT_METRICS_ADDR")]
+        metrics_addr: Option<String>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -71,6 +81,12 @@ struct RunArgs {
     /// Register commands in this guild only (instant updates while developing).
     #[arg(long, env = "CERTSPRINT_DEV_GUILD")]
     dev_guild: Option<u64>,
+    /// Serve /healthz and /metrics on this address (off when unset), e.g. 127.0.0.1:9184.
+    #[arg(long, env = "CERTSPRINT_METRICS_ADDR")]
+    metrics_addr: Option<String>,
+    /// Allow a metrics address other machines can reach (not loopback).
+    #[arg(long, env = "CERTSPRINT_METRICS_PUBLIC")]
+    metrics_public: bool,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +146,8 @@ fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let common = cli.common;
+    let log_format = LogFormat::parse(common.log_format.as_deref())?;
+    let init_logging = |default: &str| init_logging(default, log_format);
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => {
             init_logging("info");
@@ -175,16 +193,47 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("backup written to {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Health { metrics_addr } => {
+            init_logging("warn");
+            health(metrics_addr.as_deref()).await
+        }
     }
 }
 
-fn init_logging(default: &str) {
+fn init_logging(default: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => {
+            logs.json().init();
+            // A log shipper reads a panic too, as one more JSON line.
+            std::panic::set_hook(Box::new(|panic| {
+                tracing::error!(panic = %panic, "panicked");
+            }));
+        }
+    }
+}
+
+/// `certsprint health`: the bot's own health check, for a container runtime or a timer.
+async fn health(metrics_addr: Option<&str>) -> anyhow::Result<ExitCode> {
+    // The client only connects: an address the listener accepted is fine to ask.
+    let addr = config::metrics_addr(metrics_addr, true)?.context(
+        "CERTSPRINT_METRICS_ADDR is not set: give the address `run` serves health on (--metrics-addr)",
+    )?;
+    match certsprint::ops::get_health(addr).await {
+        Ok(body) => {
+            println!("{body}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(reason) => {
+            eprintln!("{reason}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 async fn open_store(common: &Common) -> anyhow::Result<Store> {
@@ -286,13 +335,16 @@ async fn practice(common: &Common, args: PracticeArgs) -> anyhow::Result<ExitCod
 async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
     let token = config::Token::parse(args.token.as_deref())?;
     let api_url = config::api_url(args.api_url.as_deref())?;
+    let metrics_addr = config::metrics_addr(args.metrics_addr.as_deref(), args.metrics_public)?;
     // Everything that can fail runs before the client connects: never online but deaf.
     let bank = load_bank(common)?;
     let store = open_store(common).await?;
+    let gateway = GatewayStatus::default();
     let settings = certsprint::discord::Settings {
         token,
         api_url,
         dev_guild: args.dev_guild,
+        gateway: gateway.clone(),
     };
     let engine = Engine::new(
         store.clone(),
@@ -300,6 +352,20 @@ async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
         Arc::new(SystemClock),
         Arc::new(RandomSource::from_os()),
     );
+    // Bound before the bot connects, so a taken port stops the start like any other setting.
+    let _ops = match metrics_addr {
+        Some(addr) => Some(
+            OpsServer::start(
+                addr,
+                Health {
+                    engine: engine.clone(),
+                    gateway,
+                },
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let result = certsprint::discord::run(engine, settings).await;
     store.close().await;
     result?;

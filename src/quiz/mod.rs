@@ -5,6 +5,7 @@ mod answering;
 mod background;
 pub mod calendar;
 pub mod grading;
+mod health;
 pub mod mock;
 pub mod picking;
 mod posting;

@@ -12,5 +12,6 @@ mod harness;
 mod answering;
 mod commands;
 mod competitions;
+mod ops;
 mod personal;
 mod scheduled;
