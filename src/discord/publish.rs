@@ -21,7 +21,7 @@ use super::render::sprint::{result_embed, sprint_components, sprint_embed};
 use super::reply::no_pings;
 use super::text::{escape, truncate};
 use crate::bank::{Bank, Question};
-use crate::ops::metrics;
+use crate::ops::metrics::{self, RestStatus};
 use crate::quiz::sprint::{Sprint, SprintResult};
 use crate::quiz::Reveal;
 use crate::schedule::{PublishError, Publisher};
@@ -239,8 +239,11 @@ where
     loop {
         let result = call().await;
         metrics::rest_response(match &result {
-            Ok(_) => Some(200),
-            Err(error) => status_of(error).map(|status| status.as_u16()),
+            Ok(_) => RestStatus::Success,
+            Err(error) => match status_of(error) {
+                Some(status) => RestStatus::Failed(status.as_u16()),
+                None => RestStatus::NoResponse,
+            },
         });
         match result {
             Ok(value) => return Ok(value),

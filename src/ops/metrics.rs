@@ -10,10 +10,10 @@
 //! | `certsprint_posts_total` | counter | source, outcome | channel questions: source `schedule` or `now`; outcome `posted`, `missed` (recorded as not posted), `retried` (Discord unavailable, tried again later) |
 //! | `certsprint_reveals_owed` | gauge | | closed questions whose reveal edit has not landed yet |
 //! | `certsprint_reveals_total` | counter | outcome | reveal attempts: `delivered` or `failed` |
-//! | `certsprint_discord_rest_responses_total` | counter | status | Discord REST calls made for posts, reveals and sprint messages, by HTTP status (`error` when no response came) |
+//! | `certsprint_discord_rest_responses_total` | counter | status | Discord REST calls made for posts, reveals and sprint messages, by HTTP status: `2xx` for a success, the code of a failure (`429`, `503`, ...), `error` when no response came |
 //! | `certsprint_shards_connected` | gauge | | gateway shards connected to Discord |
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use metrics::{
@@ -39,15 +39,17 @@ const BUCKETS: &[f64] = &[
 /// Installs the Prometheus recorder once per process and returns its handle (later calls get
 /// the same handle: a process has one global recorder).
 pub fn install() -> anyhow::Result<PrometheusHandle> {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    if let Some(handle) = HANDLE.get() {
+    // A lock, not a bare OnceLock check: two callers at once must not both try to install.
+    static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
+    let mut installed = HANDLE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(handle) = installed.as_ref() {
         return Ok(handle.clone());
     }
     let handle = PrometheusBuilder::new()
         .set_buckets(BUCKETS)?
         .install_recorder()?;
     describe();
-    Ok(HANDLE.get_or_init(|| handle).clone())
+    Ok(installed.insert(handle).clone())
 }
 
 fn describe() {
@@ -129,9 +131,21 @@ pub fn reveal(delivered: bool) {
     counter!(REVEALS, "outcome" => outcome).increment(1);
 }
 
-/// One Discord REST result: its status code, or `None` when no response came.
-pub fn rest_response(status: Option<u16>) {
-    let status = status.map_or_else(|| "error".to_string(), |code| code.to_string());
+/// How one Discord REST call ended. serenity hands back the status code of a failure only, so
+/// every success counts as `2xx`.
+#[derive(Debug, Clone, Copy)]
+pub enum RestStatus {
+    Success,
+    Failed(u16),
+    NoResponse,
+}
+
+pub fn rest_response(status: RestStatus) {
+    let status = match status {
+        RestStatus::Success => "2xx".to_string(),
+        RestStatus::Failed(code) => code.to_string(),
+        RestStatus::NoResponse => "error".to_string(),
+    };
     counter!(REST_RESPONSES, "status" => status).increment(1);
 }
 

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::*;
@@ -43,6 +44,8 @@ async fn healthz_is_ok_once_connected_and_metrics_count_commands_and_answers() {
 
     let question = bot.post_now().await;
     bot.answer(PLAYER, &question, true).await;
+    let refused = bot.slash(PLAYER, "daily now", json!({})).await;
+    assert!(is_ephemeral(&refused), "{refused}");
 
     let (status, page) = get(bot.metrics_addr(), "/metrics").await;
     assert_eq!(status, 200);
@@ -56,6 +59,10 @@ async fn healthz_is_ok_once_connected_and_metrics_count_commands_and_answers() {
         "{page}"
     );
     assert!(
+        counted(r#"certsprint_interactions_total{kind="command",outcome="refused"}"#) >= 1.0,
+        "{page}"
+    );
+    assert!(
         counted("certsprint_answers_recorded_total") >= 1.0,
         "{page}"
     );
@@ -64,7 +71,7 @@ async fn healthz_is_ok_once_connected_and_metrics_count_commands_and_answers() {
         "{page}"
     );
     assert!(
-        counted(r#"certsprint_discord_rest_responses_total{status="200"}"#) >= 1.0,
+        counted(r#"certsprint_discord_rest_responses_total{status="2xx"}"#) >= 1.0,
         "{page}"
     );
     for series in [
