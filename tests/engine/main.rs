@@ -5,6 +5,7 @@ mod common;
 mod helpers;
 
 mod answers;
+mod health;
 mod leaderboards;
 mod mocks;
 mod picking;
