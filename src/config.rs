@@ -1,6 +1,7 @@
 //! Settings from the environment and flags, checked once at start with errors that say what to fix.
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 /// The database used when DATABASE_URL is not set: a file beside the working directory,
@@ -35,6 +36,12 @@ pub enum ConfigError {
     BackupWithoutDir(&'static str),
     #[error("CERTSPRINT_BACKUP_DIR points to {0:?}, which is not a directory")]
     BadBackupDir(PathBuf),
+    #[error("CERTSPRINT_METRICS_ADDR must be an address and port such as 127.0.0.1:9184 or [::1]:9184 (got {0:?})")]
+    BadMetricsAddr(String),
+    #[error("CERTSPRINT_METRICS_ADDR {0} is reachable from other machines; use a loopback address such as 127.0.0.1:9184, or set CERTSPRINT_METRICS_PUBLIC=true (--metrics-public) to expose health and metrics on purpose")]
+    PublicMetricsAddr(SocketAddr),
+    #[error("CERTSPRINT_LOG_FORMAT must be text or json (got {0:?})")]
+    BadLogFormat(String),
 }
 
 /// The bot token. Never printed: Debug and Display show a placeholder.
@@ -185,6 +192,53 @@ pub fn backup_settings(
     Ok(Some(BackupSettings { dir, every, keep }))
 }
 
+/// Where the health and metrics listener binds: `None` (off) unless an address is given. A
+/// listener other machines can reach is refused unless the admin opts in with `public`.
+/// `localhost:PORT` means 127.0.0.1.
+pub fn metrics_addr(raw: Option<&str>, public: bool) -> Result<Option<SocketAddr>, ConfigError> {
+    let Some(raw) = raw.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || ConfigError::BadMetricsAddr(raw.to_string());
+    let addr = if let Some(port) = raw.strip_prefix("localhost:") {
+        let port = port.parse::<u16>().map_err(|_| bad())?;
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
+    } else if let Ok(addr) = raw.parse::<SocketAddr>() {
+        addr
+    } else {
+        // A bare port (or ":9184") listens on every interface, as other servers read it.
+        let port = raw
+            .trim_start_matches(':')
+            .parse::<u16>()
+            .map_err(|_| bad())?;
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)
+    };
+    if !addr.ip().is_loopback() && !public {
+        return Err(ConfigError::PublicMetricsAddr(addr));
+    }
+    Ok(Some(addr))
+}
+
+/// How log lines are written: readable text (the default) or one JSON object per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    pub fn parse(raw: Option<&str>) -> Result<LogFormat, ConfigError> {
+        match raw.map(|f| f.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("") | Some("text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(_) => Err(ConfigError::BadLogFormat(
+                raw.unwrap_or_default().to_string(),
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +296,67 @@ mod tests {
     }
 
     #[test]
+    fn the_metrics_listener_is_off_unless_an_address_is_given() {
+        assert_eq!(metrics_addr(None, false), Ok(None));
+        assert_eq!(metrics_addr(Some(" "), false), Ok(None));
+    }
+
+    #[test]
+    fn loopback_metrics_addresses_are_accepted() {
+        let v4: SocketAddr = "127.0.0.1:9184".parse().unwrap();
+        assert_eq!(metrics_addr(Some("127.0.0.1:9184"), false), Ok(Some(v4)));
+        assert_eq!(metrics_addr(Some("localhost:9184"), false), Ok(Some(v4)));
+        let v6: SocketAddr = "[::1]:9184".parse().unwrap();
+        assert_eq!(metrics_addr(Some("[::1]:9184"), false), Ok(Some(v6)));
+        let any_port: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        assert_eq!(metrics_addr(Some("127.0.0.1:0"), false), Ok(Some(any_port)));
+    }
+
+    #[test]
+    fn reachable_metrics_addresses_need_the_public_opt_in() {
+        for raw in [
+            "0.0.0.0:9184",
+            "[::]:9184",
+            "192.168.1.20:9184",
+            ":9184",
+            "9184",
+        ] {
+            assert!(
+                matches!(
+                    metrics_addr(Some(raw), false),
+                    Err(ConfigError::PublicMetricsAddr(_))
+                ),
+                "{raw} is refused without the opt-in"
+            );
+            assert!(metrics_addr(Some(raw), true).unwrap().is_some(), "{raw}");
+        }
+        let message = metrics_addr(Some("0.0.0.0:9184"), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("CERTSPRINT_METRICS_PUBLIC=true"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn malformed_metrics_addresses_are_named() {
+        for raw in [
+            "localhost",
+            "127.0.0.1",
+            "http://127.0.0.1:9184",
+            "127.0.0.1:99999",
+            "example.com:9184",
+        ] {
+            assert_eq!(
+                metrics_addr(Some(raw), false),
+                Err(ConfigError::BadMetricsAddr(raw.to_string())),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
     fn backups_are_off_unless_a_directory_is_set() {
         assert_eq!(backup_settings(None, None, None).unwrap(), None);
         assert_eq!(
@@ -267,5 +382,13 @@ mod tests {
             Err(ConfigError::BadBackupKeep)
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn log_formats() {
+        assert_eq!(LogFormat::parse(None), Ok(LogFormat::Text));
+        assert_eq!(LogFormat::parse(Some("text")), Ok(LogFormat::Text));
+        assert_eq!(LogFormat::parse(Some("JSON")), Ok(LogFormat::Json));
+        assert!(LogFormat::parse(Some("yaml")).is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! The certsprint command line: the bot (default), bank checks, terminal practice, migrations,
-//! backups and restore.
+//! backups, restore and the health check.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,8 +11,9 @@ use clap::{Args, Parser, Subcommand};
 use certsprint::bank::report::Report;
 use certsprint::bank::{self, Bank};
 use certsprint::clock::SystemClock;
-use certsprint::config;
+use certsprint::config::{self, LogFormat};
 use certsprint::database_lock::DatabaseLock;
+use certsprint::ops::{GatewayStatus, Health, OpsServer};
 use certsprint::practice::{self, PracticeOptions};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
@@ -40,6 +41,9 @@ struct Common {
     /// Extra bank directory (<dir>/<exam-id>/*.toml) laid over the shipped banks.
     #[arg(long = "questions", env = "CERTSPRINT_QUESTIONS", global = true)]
     questions: Option<PathBuf>,
+    /// Log lines as readable text (the default) or one JSON object per line: text or json.
+    #[arg(long, env = "CERTSPRINT_LOG_FORMAT", global = true)]
+    log_format: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +70,12 @@ enum Command {
         /// The backup to restore.
         file: PathBuf,
     },
+    /// Ask the running bot's /healthz: exit 0 when healthy, 1 with the reason otherwise.
+    Health {
+        /// Where the bot serves health and metrics (as given to `run`).
+        #[arg(long, env = "CERTSPRINT_METRICS_ADDR")]
+        metrics_addr: Option<String>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -88,6 +98,12 @@ struct RunArgs {
     /// How many backups to keep, newest first (default 7).
     #[arg(long, env = "CERTSPRINT_BACKUP_KEEP")]
     backup_keep: Option<usize>,
+    /// Serve /healthz and /metrics on this address (off when unset), e.g. 127.0.0.1:9184.
+    #[arg(long, env = "CERTSPRINT_METRICS_ADDR")]
+    metrics_addr: Option<String>,
+    /// Allow a metrics address other machines can reach (not loopback).
+    #[arg(long, env = "CERTSPRINT_METRICS_PUBLIC")]
+    metrics_public: bool,
 }
 
 #[derive(Subcommand)]
@@ -147,6 +163,8 @@ fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let common = cli.common;
+    let log_format = LogFormat::parse(common.log_format.as_deref())?;
+    let init_logging = |default: &str| init_logging(default, log_format);
     match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => {
             init_logging("info");
@@ -206,16 +224,47 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Health { metrics_addr } => {
+            init_logging("warn");
+            health(metrics_addr.as_deref()).await
+        }
     }
 }
 
-fn init_logging(default: &str) {
+fn init_logging(default: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => {
+            logs.json().init();
+            // A log shipper reads a panic too, as one more JSON line.
+            std::panic::set_hook(Box::new(|panic| {
+                tracing::error!(panic = %panic, "panicked");
+            }));
+        }
+    }
+}
+
+/// `certsprint health`: the bot's own health check, for a container runtime or a timer.
+async fn health(metrics_addr: Option<&str>) -> anyhow::Result<ExitCode> {
+    // The client only connects: an address the listener accepted is fine to ask.
+    let addr = config::metrics_addr(metrics_addr, true)?.context(
+        "CERTSPRINT_METRICS_ADDR is not set: give the address `run` serves health on (--metrics-addr)",
+    )?;
+    match certsprint::ops::get_health(addr).await {
+        Ok(body) => {
+            println!("{body}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(reason) => {
+            eprintln!("{reason}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 async fn open_store(common: &Common) -> anyhow::Result<Store> {
@@ -322,16 +371,19 @@ async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
         args.backup_every.as_deref(),
         args.backup_keep,
     )?;
+    let metrics_addr = config::metrics_addr(args.metrics_addr.as_deref(), args.metrics_public)?;
     // Everything that can fail runs before the client connects: never online but deaf.
     let url = config::database_url(&common.database_url)?;
     // Held until the process ends: `restore` refuses while it is held (see database_lock).
     let _running = DatabaseLock::acquire(&database_file(&url)?)?;
     let bank = load_bank(common)?;
     let store = open_store(common).await?;
+    let gateway = GatewayStatus::default();
     let settings = certsprint::discord::Settings {
         token,
         api_url,
         dev_guild: args.dev_guild,
+        gateway: gateway.clone(),
     };
     let engine = Engine::new(
         store.clone(),
@@ -342,6 +394,20 @@ async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
     let (stop_backups, backups_stop) = tokio::sync::watch::channel(false);
     let backups = backups
         .map(|settings| tokio::spawn(Backups::new(engine.clone(), settings).run(backups_stop)));
+    // Bound before the bot connects, so a taken port stops the start like any other setting.
+    let _ops = match metrics_addr {
+        Some(addr) => Some(
+            OpsServer::start(
+                addr,
+                Health {
+                    engine: engine.clone(),
+                    gateway,
+                },
+            )
+            .await?,
+        ),
+        None => None,
+    };
     let result = certsprint::discord::run(engine, settings).await;
     let _ = stop_backups.send(true);
     if let Some(backups) = backups {

@@ -14,6 +14,9 @@ fn certsprint(dir: &tempfile::TempDir) -> Command {
         .env_remove("CERTSPRINT_BACKUP_DIR")
         .env_remove("CERTSPRINT_BACKUP_EVERY")
         .env_remove("CERTSPRINT_BACKUP_KEEP")
+        .env_remove("CERTSPRINT_METRICS_ADDR")
+        .env_remove("CERTSPRINT_METRICS_PUBLIC")
+        .env_remove("CERTSPRINT_LOG_FORMAT")
         .env("NO_COLOR", "1");
     command
 }
@@ -279,4 +282,92 @@ async fn restore_refuses_a_running_bot_a_damaged_copy_and_unknown_migrations() {
         stderr.contains("certsprint.db.before-restore exists from an earlier restore"),
         "{stderr}"
     );
+}
+
+/// Serves one canned HTTP response to every connection (a stand-in for the bot's listener).
+fn canned_listener(response: &'static str) -> std::net::SocketAddr {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    addr
+}
+
+#[test]
+fn health_exits_0_when_healthy_and_1_with_the_reason_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy =
+        canned_listener("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+    let output = certsprint(&dir)
+        .args(["health", "--metrics-addr", &healthy.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let unhealthy = canned_listener(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 41\r\nConnection: close\r\n\r\nno gateway shard is connected to Discord\n",
+    );
+    let output = certsprint(&dir)
+        .arg("health")
+        .env("CERTSPRINT_METRICS_ADDR", unhealthy.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("503") && stderr.contains("no gateway shard is connected"),
+        "{stderr}"
+    );
+
+    // Nothing listening: the port of a listener that was closed again.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let output = certsprint(&dir)
+        .args(["health", "--metrics-addr", &closed.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot connect"));
+
+    let output = certsprint(&dir).arg("health").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CERTSPRINT_METRICS_ADDR is not set"));
+}
+
+#[test]
+fn run_refuses_a_metrics_address_other_machines_can_reach_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir)
+        .arg("run")
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .env("CERTSPRINT_METRICS_ADDR", "0.0.0.0:9184")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("reachable from other machines")
+            && stderr.contains("CERTSPRINT_METRICS_PUBLIC=true"),
+        "{stderr}"
+    );
+    let output = certsprint(&dir)
+        .arg("migrate")
+        .env("CERTSPRINT_LOG_FORMAT", "yaml")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("CERTSPRINT_LOG_FORMAT must be text or json"));
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use serenity::{FullEvent, Interaction};
 use tokio::sync::Notify;
-use tracing::Instrument;
 
 /// Counts interactions being handled.
 #[derive(Default)]
@@ -60,10 +59,9 @@ impl<F: serenity::Framework> serenity::Framework for Counted<F> {
     }
 
     async fn dispatch(&self, ctx: serenity::Context, event: FullEvent) {
-        let Some(span) = super::telemetry::span_for(&event) else {
+        let Some(tracked) = super::telemetry::span_for(&event) else {
             return self.framework.dispatch(ctx, event).await;
         };
-        let started = std::time::Instant::now();
         let _in_flight = matches!(
             event,
             FullEvent::InteractionCreate {
@@ -74,10 +72,6 @@ impl<F: serenity::Framework> serenity::Framework for Counted<F> {
             }
         )
         .then(|| self.in_flight.enter());
-        self.framework
-            .dispatch(ctx, event)
-            .instrument(span.clone())
-            .await;
-        super::telemetry::finish(&span, started);
+        super::telemetry::handle(tracked, self.framework.dispatch(ctx, event)).await;
     }
 }

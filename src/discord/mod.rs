@@ -6,6 +6,7 @@ mod components;
 mod context;
 mod drain;
 mod exams;
+mod gateway_watch;
 pub mod ids;
 mod mock_flow;
 mod publish;
@@ -27,6 +28,7 @@ use serenity::{ClientBuilder, GatewayIntents, HttpBuilder};
 use tokio::sync::{mpsc, watch};
 
 use crate::config::Token;
+use crate::ops::GatewayStatus;
 use crate::quiz::Engine;
 use crate::schedule::Scheduler;
 pub use context::{Data, Error};
@@ -38,6 +40,8 @@ pub struct Settings {
     pub api_url: Option<String>,
     /// Register commands in this guild only (instant updates while developing).
     pub dev_guild: Option<u64>,
+    /// Kept up to date with the shards' connections, for the health check.
+    pub gateway: GatewayStatus,
 }
 
 /// How long in-flight interactions get to finish on shutdown.
@@ -118,6 +122,11 @@ pub async fn run_until(
     let closer = tokio::spawn(crate::schedule::run_closer(
         engine.clone(),
         publisher,
+        timers_stop.clone(),
+    ));
+    let gateway_watch = tokio::spawn(gateway_watch::run(
+        client.shard_manager.clone(),
+        settings.gateway.clone(),
         timers_stop,
     ));
 
@@ -126,6 +135,7 @@ pub async fn run_until(
         scheduler.abort_handle(),
         sprint_timer.abort_handle(),
         closer.abort_handle(),
+        gateway_watch.abort_handle(),
     ]);
     let shard_manager = client.shard_manager.clone();
     let outcome = tokio::select! {
@@ -141,6 +151,7 @@ pub async fn run_until(
     let _ = scheduler.await;
     let _ = sprint_timer.await;
     let _ = closer.await;
+    let _ = gateway_watch.await;
     if tokio::time::timeout(DRAIN_TIMEOUT, data.in_flight.drained())
         .await
         .is_err()

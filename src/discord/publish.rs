@@ -21,6 +21,7 @@ use super::render::sprint::{result_embed, sprint_components, sprint_embed};
 use super::reply::no_pings;
 use super::text::{escape, truncate};
 use crate::bank::{Bank, Question};
+use crate::ops::metrics::{self, RestStatus};
 use crate::quiz::sprint::{Sprint, SprintResult};
 use crate::quiz::Reveal;
 use crate::schedule::{PublishError, Publisher};
@@ -236,7 +237,15 @@ where
     let mut delay = Duration::from_millis(250);
     let mut attempt = 1;
     loop {
-        match call().await {
+        let result = call().await;
+        metrics::rest_response(match &result {
+            Ok(_) => RestStatus::Success,
+            Err(error) => match status_of(error) {
+                Some(status) => RestStatus::Failed(status.as_u16()),
+                None => RestStatus::NoResponse,
+            },
+        });
+        match result {
             Ok(value) => return Ok(value),
             Err(error) if attempt < ATTEMPTS && is_transient(&error) => {
                 tracing::debug!(attempt, %error, "Discord call failed; retrying");

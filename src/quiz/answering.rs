@@ -21,6 +21,7 @@ use super::scoring::{points, Streak};
 use super::{Engine, QuizError, QuizResult, Rejection};
 use crate::bank::{Bank, Key, Kind, Question, Response};
 use crate::clock::Clock;
+use crate::ops::metrics;
 use crate::store::{
     Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store, StoreError, WriteTx,
 };
@@ -174,6 +175,7 @@ impl Writer {
     }
 
     async fn commit_batch(&self, batch: Vec<Pending>) {
+        let started = std::time::Instant::now();
         let mut tx = match self.store.begin().await {
             Ok(tx) => tx,
             Err(error) => return fail_all(batch, &error),
@@ -193,6 +195,8 @@ impl Writer {
         if let Err(error) = tx.commit().await {
             return fail_all(batch, &error);
         }
+        metrics::db_write(started.elapsed());
+        metrics::answers_recorded(outcomes.iter().filter(|outcome| outcome.is_ok()).count());
         for (pending, outcome) in batch.into_iter().zip(outcomes) {
             let _ = pending.reply.send(outcome);
         }

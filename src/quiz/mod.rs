@@ -6,6 +6,7 @@ mod background;
 pub mod calendar;
 mod exports;
 pub mod grading;
+mod health;
 pub mod mock;
 pub mod picking;
 mod posting;

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::{PublishError, Publisher};
+use crate::ops::metrics;
 use crate::quiz::Engine;
 use crate::store::OwedReveal;
 
@@ -97,7 +98,9 @@ async fn deliver_reveal<P: Publisher>(
     let OwedReveal { post, attempts } = owed;
     let (guild, post_id) = (post.guild_id, post.post_id);
     let reveal = engine.reveal(post).await?;
-    match publisher.reveal(reveal).await {
+    let delivered = publisher.reveal(reveal).await;
+    metrics::reveal(delivered.is_ok());
+    match delivered {
         Ok(()) => engine.settle_reveal(guild, post_id).await?,
         Err(PublishError::Refused(reason)) => {
             tracing::warn!(%reason, "the question's message is gone; no reveal");

@@ -4,6 +4,7 @@
 use chrono::Duration;
 
 use super::{PublishError, Publisher};
+use crate::ops::metrics::{self, PostOutcome, PostSource};
 use crate::quiz::{Engine, QuizError};
 use crate::store::{Post, Snowflake};
 
@@ -41,6 +42,7 @@ pub async fn post_now<P: Publisher>(
     match publisher.publish(&post, &question, None).await {
         Ok(message) => {
             engine.mark_posted(guild, post.post_id, message).await?;
+            metrics::post(PostSource::Now, PostOutcome::Posted);
             Ok(Post {
                 message_id: Some(message),
                 state: crate::store::PostState::Open,
@@ -49,6 +51,7 @@ pub async fn post_now<P: Publisher>(
         }
         Err(error) => {
             engine.mark_missed(guild, post.post_id).await?;
+            metrics::post(PostSource::Now, PostOutcome::Missed);
             Err(PostNowError::NotSent(error))
         }
     }

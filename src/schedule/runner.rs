@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::{PublishError, Publisher, Rule};
+use crate::ops::metrics::{self, PostOutcome, PostSource};
 use crate::quiz::{Engine, QuizError};
 use crate::store::{Post, Schedule, StoreError};
 
@@ -103,6 +104,7 @@ impl<P: Publisher> Scheduler<P> {
                 _ => {
                     self.engine.mark_missed(post.guild_id, post.post_id).await?;
                     pass.missed += 1;
+                    metrics::post(PostSource::Schedule, PostOutcome::Missed);
                 }
             }
         }
@@ -154,6 +156,7 @@ impl<P: Publisher> Scheduler<P> {
                 {
                     tracing::info!(%occurrence, "occurrence missed (the bot was not running)");
                     pass.missed += 1;
+                    metrics::post(PostSource::Schedule, PostOutcome::Missed);
                 }
                 continue;
             }
@@ -227,6 +230,7 @@ impl<P: Publisher> Scheduler<P> {
         let Some(question) = self.engine.bank.question(&post.question_id).cloned() else {
             self.engine.mark_missed(post.guild_id, post.post_id).await?;
             pass.missed += 1;
+            metrics::post(PostSource::Schedule, PostOutcome::Missed);
             return Ok(true);
         };
         match self
@@ -238,6 +242,7 @@ impl<P: Publisher> Scheduler<P> {
                 self.engine
                     .mark_posted(post.guild_id, post.post_id, message)
                     .await?;
+                metrics::post(PostSource::Schedule, PostOutcome::Posted);
                 pass.posted.push(Post {
                     message_id: Some(message),
                     ..post
@@ -247,12 +252,14 @@ impl<P: Publisher> Scheduler<P> {
             Err(PublishError::Refused(reason)) => {
                 self.engine.mark_missed(post.guild_id, post.post_id).await?;
                 pass.missed += 1;
+                metrics::post(PostSource::Schedule, PostOutcome::Missed);
                 self.pause(schedule, &reason, pass).await?;
                 Ok(false)
             }
             Err(PublishError::Unavailable(reason)) => {
                 // Left claimed: the next pass sends it again while inside the grace period.
                 tracing::warn!(schedule = schedule.schedule_id, %reason, "posting failed for now; will retry");
+                metrics::post(PostSource::Schedule, PostOutcome::Retried);
                 let retry = self.engine.now() + RETRY_AFTER;
                 pass.next = Some(pass.next.map_or(retry, |next| next.min(retry)));
                 Ok(false)

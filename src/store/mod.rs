@@ -25,9 +25,11 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::clock::to_millis;
 pub use answers::{AnswerRow, NewAnswer, OptionTally};
 pub use exports::{AnswerRecord, MemberSummary};
 pub use flags::Flag;
@@ -142,6 +144,18 @@ impl Store {
             .bind(to.to_string_lossy().as_ref())
             .execute(&self.reader)
             .await?;
+        Ok(())
+    }
+
+    /// Proves the database takes a committed write: one row rewritten in its own transaction.
+    pub async fn probe_write(&self, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO health_probe (id, checked_at) VALUES (1, ?)
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(to_millis(now))
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 

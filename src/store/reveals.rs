@@ -45,6 +45,15 @@ impl Store {
             .collect())
     }
 
+    /// How many reveals are owed now (due or postponed).
+    pub async fn count_owed_reveals(&self) -> StoreResult<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE reveal_due_at IS NOT NULL")
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(count as u64)
+    }
+
     /// When the next owed reveal is due, if any.
     pub async fn next_reveal_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
         // The WHERE lets SQLite answer from the partial index instead of scanning every post.

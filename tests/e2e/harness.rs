@@ -14,6 +14,7 @@ use certsprint::clock::{Clock, ManualClock, SystemClock};
 use certsprint::config::Token;
 use certsprint::discord::ids::{Action, LobbyStep};
 use certsprint::discord::{run_until, Settings};
+use certsprint::ops::{GatewayStatus, Health, OpsServer};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
 use certsprint::store::Store;
@@ -92,6 +93,9 @@ pub struct TestBot {
     task: Option<JoinHandle<anyhow::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
     launches: u32,
+    /// The health and metrics listener, when the test asked for one (a free loopback port).
+    ops: Option<OpsServer>,
+    with_ops: bool,
 }
 
 /// 2026-11-02 08:00 UTC, a Monday.
@@ -118,7 +122,22 @@ impl TestBot {
         TestBot::start_with(None, None).await
     }
 
+    /// A bot on a manual clock that serves /healthz and /metrics on a free loopback port, as
+    /// `CERTSPRINT_METRICS_ADDR=127.0.0.1:0` would.
+    pub async fn start_with_metrics() -> TestBot {
+        let clock = Arc::new(ManualClock::new(start_time()));
+        TestBot::start_opts(Some(clock), None, true).await
+    }
+
     async fn start_with(clock: Option<Arc<ManualClock>>, pack: Option<&str>) -> TestBot {
+        TestBot::start_opts(clock, pack, false).await
+    }
+
+    async fn start_opts(
+        clock: Option<Arc<ManualClock>>,
+        pack: Option<&str>,
+        with_ops: bool,
+    ) -> TestBot {
         // RUST_LOG=certsprint=debug,serenity=info shows the bot's logs for a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -141,6 +160,8 @@ impl TestBot {
             task: None,
             stop: None,
             launches: 0,
+            ops: None,
+            with_ops,
         };
         bot.launch().await;
         bot
@@ -149,10 +170,20 @@ impl TestBot {
     async fn launch(&mut self) {
         let (stop, stopped) = oneshot::channel::<()>();
         self.launches += 1;
+        let gateway = GatewayStatus::default();
+        if self.with_ops {
+            let health = Health {
+                engine: self.engine.clone(),
+                gateway: gateway.clone(),
+            };
+            let addr = "127.0.0.1:0".parse().unwrap();
+            self.ops = Some(OpsServer::start(addr, health).await.unwrap());
+        }
         let settings = Settings {
             token: Token::parse(Some(&self.token())).unwrap(),
             api_url: Some(self.fake.base_url()),
             dev_guild: None,
+            gateway,
         };
         let engine = self.engine.clone();
         self.task = Some(tokio::spawn(run_until(engine, settings, async {
@@ -223,6 +254,14 @@ impl TestBot {
             "MTAwMDAwMDAwMDAwMDAwMDAx.fake.test-token-launch-{}",
             self.launches
         )
+    }
+
+    /// Where the bot serves /healthz and /metrics (`start_with_metrics` only).
+    pub fn metrics_addr(&self) -> std::net::SocketAddr {
+        self.ops
+            .as_ref()
+            .expect("a bot started with metrics")
+            .local_addr()
     }
 
     pub fn manual_clock(&self) -> &ManualClock {

@@ -13,5 +13,6 @@ mod answering;
 mod commands;
 mod competitions;
 mod exports;
+mod ops;
 mod personal;
 mod scheduled;

@@ -7,6 +7,7 @@ mod helpers;
 mod answers;
 mod backups;
 mod exports;
+mod health;
 mod leaderboards;
 mod mocks;
 mod picking;

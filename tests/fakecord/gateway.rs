@@ -20,6 +20,12 @@ pub enum Outbound {
 }
 
 pub async fn upgrade(State(fake): State<Arc<FakeDiscord>>, upgrade: WebSocketUpgrade) -> Response {
+    if fake.gateway_down.load(Ordering::SeqCst) {
+        return Response::builder()
+            .status(503)
+            .body("gateway unavailable".into())
+            .unwrap();
+    }
     upgrade.on_upgrade(move |socket| session(fake, socket))
 }
 

@@ -107,6 +107,8 @@ pub struct FakeDiscord {
     ready: Notify,
     ready_count: AtomicU64,
     connections: AtomicU64,
+    /// While set, gateway connections are refused (as during a Discord outage).
+    gateway_down: std::sync::atomic::AtomicBool,
     changed: Notify,
 }
 
@@ -124,6 +126,7 @@ impl FakeDiscord {
             ready: Notify::new(),
             ready_count: AtomicU64::new(0),
             connections: AtomicU64::new(0),
+            gateway_down: std::sync::atomic::AtomicBool::new(false),
             changed: Notify::new(),
         });
         let app = axum::Router::new()
@@ -220,6 +223,17 @@ impl FakeDiscord {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         self.ready_count.store(0, Ordering::SeqCst);
+    }
+
+    /// A gateway outage: open sessions close and new connections are refused until
+    /// `restore_gateway`.
+    pub async fn take_gateway_down(&self) {
+        self.gateway_down.store(true, Ordering::SeqCst);
+        self.drop_gateway_connections().await;
+    }
+
+    pub fn restore_gateway(&self) {
+        self.gateway_down.store(false, Ordering::SeqCst);
     }
 
     fn dispatch(&self, event: &str, data: Value) {
