@@ -87,7 +87,9 @@ impl Engine {
         post_id: i64,
         message_id: Snowflake,
     ) -> QuizResult<()> {
-        self.store.mark_posted(guild, post_id, message_id).await?;
+        self.store
+            .mark_posted(guild, post_id, message_id, self.now())
+            .await?;
         self.signals.closer.raise();
         Ok(())
     }

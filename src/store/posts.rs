@@ -216,24 +216,34 @@ impl Store {
         Ok(row.map(Post::from))
     }
 
-    /// Records the Discord message that carries a claimed post, opening it.
+    /// Records the Discord message that carries a claimed post, opening it. A post whose window
+    /// closed while its message was on the way (the closer closes claimed posts too) keeps its
+    /// message and now owes its reveal, so the question does not stay unrevealed.
     pub async fn mark_posted(
         &self,
         guild: Snowflake,
         post_id: i64,
         message_id: Snowflake,
+        now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE posts SET message_id = ?, state = 'open' WHERE guild_id = ? AND post_id = ? AND state = 'claimed'")
-            .bind(id_to_sql(message_id))
-            .bind(id_to_sql(guild))
-            .bind(post_id)
-            .execute(&self.writer)
-            .await?;
+        // SQLite evaluates every SET expression on the row as it was before the update.
+        sqlx::query(
+            "UPDATE posts SET message_id = ?1,
+                state = CASE WHEN state = 'claimed' THEN 'open' ELSE state END,
+                reveal_due_at = CASE WHEN state = 'closed' AND mode = 'channel' THEN ?2 ELSE reveal_due_at END
+             WHERE guild_id = ?3 AND post_id = ?4 AND message_id IS NULL AND state IN ('claimed', 'closed')",
+        )
+        .bind(id_to_sql(message_id))
+        .bind(to_millis(now))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
-    /// Closes a post; returns false if it was already closed (another closer got there first).
-    /// Closes an open post; a channel question with a message now owes its reveal (see reveals).
+    /// Closes a claimed or open post; returns false if it was already closed (another closer got
+    /// there first). A channel question with a message now owes its reveal (see reveals).
     pub async fn close_post(
         &self,
         guild: Snowflake,

@@ -619,3 +619,32 @@ async fn a_claimed_occurrence_that_did_go_out_is_adopted_not_sent_twice() {
     assert_eq!((pass.posted.len(), pass.missed), (1, 0));
     assert_eq!(recorder.published_count(), 0);
 }
+
+#[tokio::test]
+async fn a_question_whose_message_lands_after_its_close_is_still_revealed() {
+    // The closer closes claimed posts too; a send that returns after the window closed must
+    // still get its reveal rather than leave live buttons on an unrevealed question.
+    let t = TestEngine::new().await;
+    let recorder = Recorder::default();
+    let (claimed, _) = t
+        .engine
+        .claim_channel_post(GUILD, CHANNEL, &t.exam(), None, Duration::hours(1))
+        .await
+        .unwrap();
+    t.advance(Duration::hours(2));
+    assert_eq!(close_due(&t.engine, &recorder).await.unwrap(), 1);
+    assert!(
+        recorder.reveal_attempts.lock().unwrap().is_empty(),
+        "no message to edit yet"
+    );
+
+    t.engine
+        .mark_posted(GUILD, claimed.post_id, 4242)
+        .await
+        .unwrap();
+    close_due(&t.engine, &recorder).await.unwrap();
+    let revealed = recorder.revealed.lock().unwrap();
+    assert_eq!(revealed.len(), 1);
+    assert_eq!(revealed[0].post.message_id, Some(4242));
+    assert_eq!(revealed[0].post.state, PostState::Closed);
+}
