@@ -33,6 +33,13 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// `run`'s settings alone, for a bare `certsprint`.
+#[derive(Parser)]
+struct RunFromEnvironment {
+    #[command(flatten)]
+    args: RunArgs,
+}
+
 #[derive(Args, Clone)]
 struct Common {
     /// SQLite database URL; the file is created on first run.
@@ -129,7 +136,7 @@ enum BankCommand {
 
 #[derive(Args)]
 struct PracticeArgs {
-    /// aif-c01, mla-c01 or aip-c01 (asked when left out).
+    /// An exam id such as aif-c01, mla-c02 or aip-c01 (asked when left out).
     #[arg(long, short)]
     exam: Option<String>,
     /// Only this domain number.
@@ -165,7 +172,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let common = cli.common;
     let log_format = LogFormat::parse(common.log_format.as_deref())?;
     let init_logging = |default: &str| init_logging(default, log_format);
-    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    // No subcommand means `run`, with its settings read from the environment as `run` reads them.
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Run(RunFromEnvironment::parse_from(["certsprint"]).args));
+    match command {
         Command::Run(args) => {
             init_logging("info");
             run_bot(&common, args).await

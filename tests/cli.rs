@@ -31,6 +31,22 @@ fn run_without_a_token_says_what_to_do_and_fails() {
 }
 
 #[test]
+fn a_bare_certsprint_runs_the_bot_with_the_environments_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = certsprint(&dir)
+        .env("DISCORD_TOKEN", "x".repeat(40))
+        .env("DISCORD_API_URL", "ftp://nope")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DISCORD_API_URL must be an http"),
+        "the environment is read as `run` reads it: {stderr}"
+    );
+}
+
+#[test]
 fn a_bad_setting_is_named_before_anything_starts() {
     let dir = tempfile::tempdir().unwrap();
     let output = certsprint(&dir)

@@ -181,10 +181,10 @@ async fn stats_export_gives_a_member_their_own_answers_in_this_server_only() {
         .await
         .expect("the bot answered");
     assert_eq!(
-        response["type"], 4,
-        "answered at once with the file: {response}"
+        response["type"], 5,
+        "deferred privately, then the file: {response}"
     );
-    let reply = &response["data"];
+    let reply = &bot.reply(&asked).await;
     assert!(is_ephemeral(reply), "{reply}");
     assert!(text(reply).contains("Your 2 answer(s)"), "{reply}");
     let file = only_file(&bot, &asked);

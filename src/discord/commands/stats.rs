@@ -61,6 +61,8 @@ pub async fn show(
 #[poise::command(slash_command, guild_only)]
 pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
+    // A long history can take a while to read and write out; Discord wants an answer in 3 s.
+    ctx.defer_ephemeral().await?;
     let engine = &ctx.data().engine;
     let rows = engine.answer_history(guild, ctx.author().id.get()).await?;
     let file = format!(
