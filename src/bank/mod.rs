@@ -268,7 +268,12 @@ fn check_near_duplicates(parsed: &[items::ParsedItem], problems: &mut Vec<Proble
         .collect();
     for (i, later) in parsed.iter().enumerate() {
         for (j, earlier) in parsed[..i].iter().enumerate() {
-            if earlier.question.id == later.question.id {
+            // Items of different exams may share a scenario (an item carried over from a
+            // retiring exam to its successor); only one exam's items must not repeat.
+            if earlier.question.exam != later.question.exam
+                || earlier.question.id == later.question.id
+                || !shingles[i].could_reach(&shingles[j], NEAR_DUPLICATE_THRESHOLD)
+            {
                 continue;
             }
             let similarity = shingles[i].jaccard(&shingles[j]);

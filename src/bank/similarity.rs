@@ -28,6 +28,13 @@ impl Shingles {
         Shingles(hashes)
     }
 
+    /// Whether the two could be `threshold` similar at all: Jaccard similarity never exceeds the
+    /// ratio of the smaller set to the larger, so most pairs are ruled out without a merge.
+    pub fn could_reach(&self, other: &Shingles, threshold: f64) -> bool {
+        let (a, b) = (self.0.len(), other.0.len());
+        a.min(b) as f64 >= threshold * a.max(b) as f64
+    }
+
     pub fn jaccard(&self, other: &Shingles) -> f64 {
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j, mut shared) = (0, 0, 0usize);
@@ -60,6 +67,21 @@ fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_size_bound_never_rules_out_a_pair_that_is_similar_enough() {
+        let long = Shingles::of("one two three four five six seven eight nine ten eleven twelve");
+        let short = Shingles::of("one two three four five");
+        assert!(short.jaccard(&long) < NEAR_DUPLICATE_THRESHOLD);
+        assert!(!short.could_reach(&long, NEAR_DUPLICATE_THRESHOLD));
+        let close = Shingles::of("one two three four five six seven eight nine ten eleven");
+        assert!(close.jaccard(&long) >= NEAR_DUPLICATE_THRESHOLD);
+        assert!(close.could_reach(&long, NEAR_DUPLICATE_THRESHOLD));
+        assert!(
+            long.could_reach(&close, NEAR_DUPLICATE_THRESHOLD),
+            "symmetric"
+        );
+    }
 
     #[test]
     fn case_and_punctuation_do_not_hide_a_copy() {
