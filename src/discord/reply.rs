@@ -67,3 +67,20 @@ pub fn presser_name(press: &serenity::ComponentInteraction) -> String {
 pub fn private() -> poise::CreateReply {
     poise::CreateReply::default().ephemeral(true)
 }
+
+/// Sends a CSV file privately, named `<name>-YYYYMMDD.csv` for the engine's today.
+pub async fn send_csv(
+    ctx: Context<'_>,
+    note: String,
+    name: &str,
+    csv: Vec<u8>,
+) -> Result<(), Error> {
+    let file = format!("{name}-{}.csv", ctx.data().engine.now().format("%Y%m%d"));
+    ctx.send(
+        private()
+            .content(note)
+            .attachment(serenity::CreateAttachment::bytes(csv, file)),
+    )
+    .await?;
+    Ok(())
+}

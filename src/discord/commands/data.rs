@@ -1,10 +1,8 @@
 //! /data: the server's data for its admins (checked on the server side by the parent command's
 //! check, which every subcommand inherits).
 
-use poise::serenity_prelude as serenity;
-
 use super::{admin_only, Context, Error};
-use crate::discord::reply::{guild_of, private};
+use crate::discord::reply::{guild_of, send_csv};
 use crate::export::server_csv;
 
 /// The server's data.
@@ -28,16 +26,9 @@ pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let engine = &ctx.data().engine;
     let rows = engine.server_export(guild).await?;
-    let file = format!("certsprint-scores-{}.csv", engine.now().format("%Y%m%d"));
     let note = format!(
         "{} member(s): points, answers, accuracy and streaks (columns in the README).",
         rows.len()
     );
-    ctx.send(
-        private()
-            .content(note)
-            .attachment(serenity::CreateAttachment::bytes(server_csv(&rows), file)),
-    )
-    .await?;
-    Ok(())
+    send_csv(ctx, note, "certsprint-scores", server_csv(&rows)).await
 }

@@ -5,7 +5,7 @@ use poise::serenity_prelude as serenity;
 use super::{Context, Error};
 use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::render::stats::stats_embed;
-use crate::discord::reply::{display_name, guild_of, private};
+use crate::discord::reply::{display_name, guild_of, send_csv};
 use crate::export::history_csv;
 
 /// Your stats, or another member's; your answer history as a file.
@@ -65,19 +65,9 @@ pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let engine = &ctx.data().engine;
     let rows = engine.answer_history(guild, ctx.author().id.get()).await?;
-    let file = format!(
-        "certsprint-my-answers-{}.csv",
-        engine.now().format("%Y%m%d")
-    );
     let note = format!(
         "Your {} answer(s) in this server (columns in the README).",
         rows.len()
     );
-    ctx.send(
-        private()
-            .content(note)
-            .attachment(serenity::CreateAttachment::bytes(history_csv(&rows), file)),
-    )
-    .await?;
-    Ok(())
+    send_csv(ctx, note, "certsprint-my-answers", history_csv(&rows)).await
 }
