@@ -1,11 +1,25 @@
 //! Embeds the shipped question banks so the binary works with no files beside it.
 //! Generates a table of (relative path, contents) with `include_str!`, and asks cargo
 //! to rebuild whenever anything under questions/ changes.
+//!
+//! Also compiles the PostgreSQL test suites in only where this machine can start a PostgreSQL
+//! server (cfg `postgres_server`); elsewhere one test says loudly that they were skipped, or
+//! fails when CERTSPRINT_REQUIRE_POSTGRES is set, as in CI.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+include!("tests/common/postgres_binaries.rs");
+
 fn main() {
+    println!("cargo::rustc-check-cfg=cfg(postgres_server)");
+    println!("cargo::rerun-if-changed=tests/common/postgres_binaries.rs");
+    println!("cargo::rerun-if-env-changed=PATH");
+    println!("cargo::rerun-if-changed=/usr/lib/postgresql");
+    if postgres_binaries().is_some() {
+        println!("cargo::rustc-cfg=postgres_server");
+    }
+
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("questions");
     println!("cargo:rerun-if-changed={}", root.display());
 

@@ -82,6 +82,7 @@ async fn burst(members: u64) {
         token: Token::parse(Some(TOKEN)).unwrap(),
         api_url: Some(fake.base_url()),
         dev_guild: None,
+        shards: None,
         gateway: Default::default(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

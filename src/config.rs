@@ -14,7 +14,7 @@ pub enum ConfigError {
     MissingToken,
     #[error("DISCORD_TOKEN looks wrong: {0}")]
     BadToken(&'static str),
-    #[error("DATABASE_URL must be a SQLite URL such as sqlite:certsprint.db or sqlite:///var/lib/certsprint/bot.db (got {0:?})")]
+    #[error("DATABASE_URL must be a SQLite URL such as sqlite:certsprint.db, or a PostgreSQL URL such as postgres://certsprint@db.example/certsprint (got {0:?})")]
     BadDatabaseUrl(String),
     #[error("DISCORD_API_URL must be an http:// or https:// base URL such as http://127.0.0.1:8080 (got {0:?})")]
     BadApiUrl(String),
@@ -84,7 +84,8 @@ impl fmt::Display for Token {
 
 pub fn database_url(raw: &str) -> Result<String, ConfigError> {
     let url = raw.trim();
-    if !url.starts_with("sqlite:") || url.contains(":memory:") {
+    let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if !(postgres || url.starts_with("sqlite:")) || url.contains(":memory:") {
         // An in-memory database would lose every answer on restart.
         return Err(ConfigError::BadDatabaseUrl(raw.to_string()));
     }
@@ -257,7 +258,11 @@ mod tests {
             Token::parse(Some("short")),
             Err(ConfigError::BadToken(_))
         ));
-        assert!(database_url("postgres://x").is_err());
+        assert!(database_url("mysql://x").is_err());
+        assert_eq!(
+            database_url("postgres://bot@db/certsprint").unwrap(),
+            "postgres://bot@db/certsprint"
+        );
         assert!(database_url("sqlite::memory:").is_err());
         assert_eq!(database_url("sqlite:bot.db").unwrap(), "sqlite:bot.db");
         assert_eq!(

@@ -15,4 +15,5 @@ pub mod quiz;
 pub mod random;
 pub mod restore;
 pub mod schedule;
+pub mod shards;
 pub mod store;

@@ -18,7 +18,8 @@ use certsprint::practice::{self, PracticeOptions};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
 use certsprint::schedule::Backups;
-use certsprint::store::{database_file, Store};
+use certsprint::shards::ShardRange;
+use certsprint::store::{database_file, Backend, Store, POSTGRES_BACKUPS};
 
 #[derive(Parser)]
 #[command(
@@ -111,6 +112,11 @@ struct RunArgs {
     /// Allow a metrics address other machines can reach (not loopback).
     #[arg(long, env = "CERTSPRINT_METRICS_PUBLIC")]
     metrics_public: bool,
+    /// Run only gateway shards FIRST to LAST of TOTAL, e.g. 0-3/8 (default: as many shards as
+    /// Discord recommends, all in this process). Each process does the timed work of the guilds
+    /// on its shards; the one holding shard 0 registers the slash commands.
+    #[arg(long, env = "CERTSPRINT_SHARDS")]
+    shards: Option<ShardRange>,
 }
 
 #[derive(Subcommand)]
@@ -386,14 +392,22 @@ async fn run_bot(common: &Common, args: RunArgs) -> anyhow::Result<ExitCode> {
     // Everything that can fail runs before the client connects: never online but deaf.
     let url = config::database_url(&common.database_url)?;
     // Held until the process ends: `restore` refuses while it is held (see database_lock).
-    let _running = DatabaseLock::acquire(&database_file(&url)?)?;
+    // PostgreSQL serves several processes at once and is backed up by its own tools.
+    let _running = match Backend::of(&url) {
+        Backend::Sqlite => Some(DatabaseLock::acquire(&database_file(&url)?)?),
+        Backend::Postgres => {
+            anyhow::ensure!(backups.is_none(), POSTGRES_BACKUPS);
+            None
+        }
+    };
     let bank = load_bank(common)?;
-    let store = open_store(common).await?;
+    let store = open_store(common).await?.for_shards(args.shards);
     let gateway = GatewayStatus::default();
     let settings = certsprint::discord::Settings {
         token,
         api_url,
         dev_guild: args.dev_guild,
+        shards: args.shards,
         gateway: gateway.clone(),
     };
     let engine = Engine::new(

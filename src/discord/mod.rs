@@ -31,6 +31,7 @@ use crate::config::Token;
 use crate::ops::GatewayStatus;
 use crate::quiz::Engine;
 use crate::schedule::Scheduler;
+use crate::shards::ShardRange;
 pub use context::{Data, Error};
 pub use publish::DiscordPublisher;
 
@@ -40,12 +41,30 @@ pub struct Settings {
     pub api_url: Option<String>,
     /// Register commands in this guild only (instant updates while developing).
     pub dev_guild: Option<u64>,
+    /// Run these gateway shards only (several processes share the bot); `None`: autosharding.
+    pub shards: Option<ShardRange>,
     /// Kept up to date with the shards' connections, for the health check.
     pub gateway: GatewayStatus,
 }
 
 /// How long in-flight interactions get to finish on shutdown.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Starts this process's shards: a range of them, or as many as Discord recommends.
+async fn start_shards(
+    client: &mut serenity::Client,
+    shards: Option<ShardRange>,
+) -> serenity::Result<()> {
+    match shards {
+        // serenity starts the range's end too: `first..last` runs shards first to last.
+        Some(range) => {
+            client
+                .start_shard_range(range.first..range.last, range.total)
+                .await
+        }
+        None => client.start_autosharded().await,
+    }
+}
 
 /// Runs the bot until SIGINT or SIGTERM.
 pub async fn run(engine: Engine, settings: Settings) -> anyhow::Result<()> {
@@ -67,6 +86,7 @@ pub async fn run_until(
         http = http.proxy(url.clone()).ratelimiter_disabled(true);
     }
     let http = http.build();
+    let shards = settings.shards;
 
     let (setup_failed_tx, mut setup_failed) = mpsc::channel::<String>(1);
     let data = Arc::new(Data::new(engine.clone()));
@@ -82,7 +102,10 @@ pub async fn run_until(
             let data = data.clone();
             move |ctx, ready, framework| {
                 Box::pin(async move {
+                    // With shard ranges, one process (the holder of shard 0) registers for all.
+                    let registers = settings.shards.is_none_or(|range| range.holds_shard_zero());
                     let result = match settings.dev_guild {
+                        _ if !registers => Ok(()),
                         Some(guild) => poise::builtins::register_in_guild(ctx, &framework.options().commands, serenity::GuildId::new(guild)).await,
                         None => poise::builtins::register_globally(ctx, &framework.options().commands).await,
                     };
@@ -139,7 +162,7 @@ pub async fn run_until(
     ]);
     let shard_manager = client.shard_manager.clone();
     let outcome = tokio::select! {
-        result = client.start_autosharded() => result.context("the Discord connection failed"),
+        result = start_shards(&mut client, shards) => result.context("the Discord connection failed"),
         Some(reason) = setup_failed.recv() => Err(anyhow::anyhow!(reason)),
         _ = shutdown => {
             tracing::info!("shutting down");

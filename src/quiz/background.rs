@@ -1,10 +1,14 @@
 //! What the background loops (scheduler, closer, timer) read and record. They run below the
 //! adapter and reach the database only through these methods, like every other caller.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{Engine, QuizResult};
 use crate::store::{OwedReveal, Post, Schedule, Snowflake};
+
+/// How long a process holds a reveal it is delivering: far longer than an edit with its
+/// retries takes, and short enough that a reveal a crashed process held is soon tried again.
+pub const REVEAL_LEASE: Duration = Duration::minutes(2);
 
 impl Engine {
     /// Every schedule of every guild (the scheduler's work list).
@@ -79,6 +83,14 @@ impl Engine {
     /// Reveals due now, oldest first, at most `limit`.
     pub async fn reveals_due(&self, limit: u32) -> QuizResult<Vec<OwedReveal>> {
         Ok(self.store.reveals_due(self.now(), limit).await?)
+    }
+
+    /// Takes an owed reveal for one attempt; false if another process took it first.
+    pub async fn take_reveal(&self, owed: &OwedReveal) -> QuizResult<bool> {
+        Ok(self
+            .store
+            .take_reveal(owed, self.now() + REVEAL_LEASE)
+            .await?)
     }
 
     /// The reveal landed, or was given up: nothing is owed any more.

@@ -76,6 +76,9 @@ pub async fn close_due<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::
 /// Edits every closed channel question whose reveal is due.
 async fn deliver_reveals<P: Publisher>(engine: &Engine, publisher: &P) -> anyhow::Result<()> {
     for owed in engine.reveals_due(REVEALS_PER_PASS).await? {
+        if !engine.take_reveal(&owed).await? {
+            continue;
+        }
         let span = tracing::info_span!(
             "reveal",
             guild = owed.post.guild_id,
@@ -95,7 +98,7 @@ async fn deliver_reveal<P: Publisher>(
     publisher: &P,
     owed: OwedReveal,
 ) -> anyhow::Result<()> {
-    let OwedReveal { post, attempts } = owed;
+    let OwedReveal { post, attempts, .. } = owed;
     let (guild, post_id) = (post.guild_id, post.post_id);
     let reveal = engine.reveal(post).await?;
     let delivered = publisher.reveal(reveal).await;

@@ -37,7 +37,7 @@ pub struct AnswerRow {
 struct AnswerSql {
     user_id: i64,
     choice: String,
-    correct: bool,
+    correct: i64,
     points: i64,
     latency_ms: i64,
     answered_at: i64,
@@ -48,7 +48,7 @@ impl From<AnswerSql> for AnswerRow {
         AnswerRow {
             user_id: id_from_sql(row.user_id),
             choice: row.choice,
-            correct: row.correct,
+            correct: row.correct != 0,
             points: row.points as u32,
             latency_ms: row.latency_ms,
             answered_at: from_millis(row.answered_at),
@@ -69,22 +69,24 @@ impl WriteTx {
         post_id: i64,
         user: Snowflake,
     ) -> StoreResult<Option<AnswerRow>> {
-        let row: Option<AnswerSql> = sqlx::query_as(
-            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = ? AND user_id = ?",
+        let row: Option<AnswerSql> = with_tx!(self.tx, |db| {
+            sqlx::query_as(
+            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = $1 AND user_id = $2",
         )
         .bind(post_id)
         .bind(id_to_sql(user))
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        .fetch_optional(db).await
+        })?;
         Ok(row.map(AnswerRow::from))
     }
 
     /// Inserts the member's answer to a post unless they already answered it; true if inserted.
     pub async fn insert_answer(&mut self, answer: &NewAnswer<'_>) -> StoreResult<bool> {
-        let inserted = sqlx::query(
+        let inserted = with_tx!(self.tx, |db| {
+            sqlx::query(
             "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice, correct,
                 points, latency_ms, on_board, answered_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (post_id, user_id) DO NOTHING",
         )
         .bind(answer.post_id)
@@ -95,27 +97,27 @@ impl WriteTx {
         .bind(i64::from(answer.domain))
         .bind(answer.task)
         .bind(answer.choice)
-        .bind(answer.correct)
+        .bind(i64::from(answer.correct))
         .bind(i64::from(answer.points))
         .bind(answer.latency_ms)
-        .bind(answer.on_board)
+        .bind(i64::from(answer.on_board))
         .bind(to_millis(answer.answered_at))
-        .execute(&mut *self.tx)
-        .await?
-        .rows_affected();
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(inserted == 1)
     }
 }
 
 impl Store {
     pub async fn answer_of(&self, post_id: i64, user: Snowflake) -> StoreResult<Option<AnswerRow>> {
-        let row: Option<AnswerSql> = sqlx::query_as(
-            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = ? AND user_id = ?",
+        let row: Option<AnswerSql> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
+            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = $1 AND user_id = $2",
         )
         .bind(post_id)
         .bind(id_to_sql(user))
-        .fetch_optional(&self.reader)
-        .await?;
+        .fetch_optional(db).await
+        })?;
         Ok(row.map(AnswerRow::from))
     }
 
@@ -125,13 +127,14 @@ impl Store {
         guild: Snowflake,
         post_id: i64,
     ) -> StoreResult<Vec<OptionTally>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT choice, COUNT(*) FROM answers WHERE guild_id = ? AND post_id = ? GROUP BY choice ORDER BY COUNT(*) DESC, choice",
+        let rows: Vec<(String, i64)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
+            "SELECT choice, COUNT(*) FROM answers WHERE guild_id = $1 AND post_id = $2 GROUP BY choice ORDER BY COUNT(*) DESC, choice",
         )
         .bind(id_to_sql(guild))
         .bind(post_id)
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(choice, count)| OptionTally {
@@ -148,17 +151,17 @@ impl Store {
         post_id: i64,
         limit: u32,
     ) -> StoreResult<Vec<(Snowflake, String, i64)>> {
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, i64)> = with_pool!(self.reader, |db| sqlx::query_as(
             "SELECT a.user_id, COALESCE(m.display_name, ''), a.latency_ms FROM answers a
              LEFT JOIN members m ON m.guild_id = a.guild_id AND m.user_id = a.user_id
-             WHERE a.guild_id = ? AND a.post_id = ? AND a.correct = 1
-             ORDER BY a.latency_ms, a.user_id LIMIT ?",
+             WHERE a.guild_id = $1 AND a.post_id = $2 AND a.correct = 1
+             ORDER BY a.latency_ms, a.user_id LIMIT $3",
         )
         .bind(id_to_sql(guild))
         .bind(post_id)
         .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(user, name, latency)| (id_from_sql(user), name, latency))
@@ -172,13 +175,14 @@ impl Store {
         user: Snowflake,
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT question_id FROM answers WHERE guild_id = ? AND user_id = ? AND answered_at >= ? ORDER BY answered_at DESC",
+        Ok(with_pool!(self.reader, |db| {
+            sqlx::query_scalar(
+            "SELECT question_id FROM answers WHERE guild_id = $1 AND user_id = $2 AND answered_at >= $3 ORDER BY answered_at DESC",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(to_millis(since))
-        .fetch_all(&self.reader)
-        .await?)
+        .fetch_all(db).await
+        })?)
     }
 }

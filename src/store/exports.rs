@@ -58,7 +58,7 @@ struct AnswerRecordSql {
     task: String,
     mode: String,
     choice: String,
-    correct: bool,
+    correct: i64,
     points: i64,
     latency_ms: i64,
 }
@@ -66,21 +66,22 @@ struct AnswerRecordSql {
 impl Store {
     /// Every member of the guild, highest board points first.
     pub async fn member_summaries(&self, guild: Snowflake) -> StoreResult<Vec<MemberSummary>> {
-        let rows: Vec<MemberSummarySql> = sqlx::query_as(
+        let rows: Vec<MemberSummarySql> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
             "SELECT m.user_id, m.display_name, m.current_streak, m.best_streak,
-                    COALESCE(SUM(CASE WHEN a.on_board THEN a.points ELSE 0 END), 0) AS points,
+                    CAST(COALESCE(SUM(CASE WHEN a.on_board <> 0 THEN a.points ELSE 0 END), 0) AS BIGINT) AS points,
                     COUNT(a.post_id) AS answered,
-                    COALESCE(SUM(a.correct), 0) AS correct,
+                    CAST(COALESCE(SUM(a.correct), 0) AS BIGINT) AS correct,
                     MAX(a.answered_at) AS last_answer_at
              FROM members m
              LEFT JOIN answers a ON a.guild_id = m.guild_id AND a.user_id = m.user_id
-             WHERE m.guild_id = ?
-             GROUP BY m.user_id
+             WHERE m.guild_id = $1
+             GROUP BY m.guild_id, m.user_id
              ORDER BY points DESC, answered DESC, m.user_id",
         )
         .bind(id_to_sql(guild))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok(rows
             .into_iter()
             .map(|row| MemberSummary {
@@ -102,17 +103,17 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Vec<AnswerRecord>> {
-        let rows: Vec<AnswerRecordSql> = sqlx::query_as(
+        let rows: Vec<AnswerRecordSql> = with_pool!(self.reader, |db| sqlx::query_as(
             "SELECT a.answered_at, a.exam, a.question_id, a.domain, a.task, p.mode, a.choice,
                     a.correct, a.points, a.latency_ms
              FROM answers a JOIN posts p ON p.post_id = a.post_id
-             WHERE a.guild_id = ? AND a.user_id = ?
+             WHERE a.guild_id = $1 AND a.user_id = $2
              ORDER BY a.answered_at, a.post_id",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|row| AnswerRecord {
@@ -123,7 +124,7 @@ impl Store {
                 task: row.task,
                 mode: row.mode,
                 choice: row.choice,
-                correct: row.correct,
+                correct: row.correct != 0,
                 points: row.points.max(0) as u32,
                 latency_ms: row.latency_ms,
             })

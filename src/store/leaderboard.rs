@@ -100,26 +100,42 @@ impl WriteTx {
         if period_keys.is_empty() {
             return Ok(());
         }
-        let rows = vec!["(?, ?, ?, ?, ?, 1, ?)"; period_keys.len()].join(", ");
+        let rows = (0..period_keys.len())
+            .map(|row| {
+                let n = row * 6;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, 1, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "INSERT INTO score_totals (guild_id, exam, period, user_id, points, answered, correct)
              VALUES {rows}
              ON CONFLICT (guild_id, period, exam, user_id) DO UPDATE SET
-                points = points + excluded.points,
-                answered = answered + 1,
-                correct = correct + excluded.correct"
+                points = score_totals.points + excluded.points,
+                answered = score_totals.answered + 1,
+                correct = score_totals.correct + excluded.correct"
         );
-        let mut query = sqlx::query(&sql);
-        for key in period_keys {
-            query = query
-                .bind(id_to_sql(guild))
-                .bind(exam)
-                .bind(key)
-                .bind(id_to_sql(user))
-                .bind(i64::from(points))
-                .bind(i64::from(correct));
-        }
-        query.execute(&mut *self.tx).await?;
+        with_tx!(self.tx, |db| {
+            let mut query = sqlx::query(&sql);
+            for key in period_keys {
+                query = query
+                    .bind(id_to_sql(guild))
+                    .bind(exam)
+                    .bind(key)
+                    .bind(id_to_sql(user))
+                    .bind(i64::from(points))
+                    .bind(i64::from(correct));
+            }
+            query.execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }
@@ -136,11 +152,13 @@ impl Store {
         top: u32,
         offset: u32,
     ) -> StoreResult<Standing> {
-        let rows: Vec<BoardSql> = sqlx::query_as(
+        let rows: Vec<BoardSql> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
             "WITH totals AS (
-                SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, SUM(correct) AS correct
+                SELECT user_id, CAST(SUM(points) AS BIGINT) AS points, CAST(SUM(answered) AS BIGINT) AS answered,
+                       CAST(SUM(correct) AS BIGINT) AS correct
                 FROM score_totals
-                WHERE guild_id = ?1 AND period = ?2 AND (?3 IS NULL OR exam = ?3)
+                WHERE guild_id = $1 AND period = $2 AND ($3 IS NULL OR exam = $3)
                 GROUP BY user_id
              ),
              ranked AS (
@@ -151,8 +169,8 @@ impl Store {
              SELECT r.rank, r.user_id, COALESCE(m.display_name, '') AS display_name, r.points, r.answered,
                     r.correct, COALESCE(m.current_streak, 0) AS current_streak, m.streak_day, r.ranked
              FROM ranked r
-             LEFT JOIN members m ON m.guild_id = ?1 AND m.user_id = r.user_id
-             WHERE (r.rank > ?5 AND r.rank <= ?5 + ?4) OR r.user_id = ?6
+             LEFT JOIN members m ON m.guild_id = $1 AND m.user_id = r.user_id
+             WHERE (r.rank > $5 AND r.rank <= $5 + $4) OR r.user_id = $6
              ORDER BY r.rank",
         )
         .bind(id_to_sql(guild))
@@ -161,8 +179,8 @@ impl Store {
         .bind(i64::from(top))
         .bind(i64::from(offset))
         .bind(id_to_sql(caller))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
 
         let ranked = rows.first().map_or(0, |row| row.ranked as u32);
         let mut standing = Standing {

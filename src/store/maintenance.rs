@@ -7,10 +7,13 @@ use std::str::FromStr;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, Row};
 
-use super::{Store, StoreResult};
+use super::{Backend, Pool, Store, StoreError, StoreResult, POSTGRES_BACKUPS};
 
 /// The file a `sqlite:` URL names.
 pub fn database_file(database_url: &str) -> StoreResult<PathBuf> {
+    if Backend::of(database_url) == Backend::Postgres {
+        return Err(StoreError::Unsupported(POSTGRES_BACKUPS));
+    }
     Ok(SqliteConnectOptions::from_str(database_url)?
         .get_filename()
         .to_path_buf())
@@ -65,7 +68,7 @@ pub async fn check_copy(path: &Path) -> StoreResult<CopyCheck> {
         unfinished_migrations: Vec::new(),
     };
     if has_history {
-        let known = sqlx::migrate!("./migrations");
+        let known = sqlx::migrate!("./migrations/sqlite");
         let applied = sqlx::query("SELECT version, checksum, success FROM _sqlx_migrations")
             .fetch_all(&mut connection)
             .await?;
@@ -94,11 +97,13 @@ pub async fn check_copy(path: &Path) -> StoreResult<CopyCheck> {
 
 impl Store {
     /// Copies everything in the WAL into the main file and empties the WAL, so the file alone
-    /// holds every committed transaction.
+    /// holds every committed transaction. PostgreSQL keeps its own files: nothing to do there.
     pub async fn checkpoint(&self) -> StoreResult<()> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.writer)
-            .await?;
+        if let Pool::Sqlite(writer) = &self.writer {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(writer)
+                .await?;
+        }
         Ok(())
     }
 }

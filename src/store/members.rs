@@ -42,7 +42,7 @@ impl From<MemberRow> for Member {
 
 const SELECT_MEMBER: &str =
     "SELECT guild_id, user_id, display_name, current_streak, best_streak, streak_day
-     FROM members WHERE guild_id = ? AND user_id = ?";
+     FROM members WHERE guild_id = $1 AND user_id = $2";
 
 impl WriteTx {
     pub async fn member(
@@ -50,11 +50,11 @@ impl WriteTx {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<Member>> {
-        let row: Option<MemberRow> = sqlx::query_as(SELECT_MEMBER)
+        let row: Option<MemberRow> = with_tx!(self.tx, |db| sqlx::query_as(SELECT_MEMBER)
             .bind(id_to_sql(guild))
             .bind(id_to_sql(user))
-            .fetch_optional(&mut *self.tx)
-            .await?;
+            .fetch_optional(db)
+            .await)?;
         Ok(row.map(Member::from))
     }
 
@@ -67,9 +67,10 @@ impl WriteTx {
         display_name: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Member> {
-        let row: MemberRow = sqlx::query_as(
+        let row: MemberRow = with_tx!(self.tx, |db| {
+            sqlx::query_as(
             "INSERT INTO members (guild_id, user_id, display_name, first_seen_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (guild_id, user_id)
              DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at
              RETURNING guild_id, user_id, display_name, current_streak, best_streak, streak_day",
@@ -79,8 +80,8 @@ impl WriteTx {
         .bind(display_name)
         .bind(to_millis(now))
         .bind(to_millis(now))
-        .fetch_one(&mut *self.tx)
-        .await?;
+        .fetch_one(db).await
+        })?;
         Ok(row.into())
     }
 
@@ -92,38 +93,41 @@ impl WriteTx {
         best: u32,
         day: i32,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE members SET current_streak = ?, best_streak = ?, streak_day = ? WHERE guild_id = ? AND user_id = ?")
+        with_tx!(self.tx, |db| {
+            sqlx::query("UPDATE members SET current_streak = $1, best_streak = $2, streak_day = $3 WHERE guild_id = $4 AND user_id = $5")
             .bind(i64::from(current))
             .bind(i64::from(best))
             .bind(i64::from(day))
             .bind(id_to_sql(guild))
             .bind(id_to_sql(user))
-            .execute(&mut *self.tx)
-            .await?;
+            .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }
 
 impl Store {
     pub async fn member(&self, guild: Snowflake, user: Snowflake) -> StoreResult<Option<Member>> {
-        let row: Option<MemberRow> = sqlx::query_as(SELECT_MEMBER)
+        let row: Option<MemberRow> = with_pool!(self.reader, |db| sqlx::query_as(SELECT_MEMBER)
             .bind(id_to_sql(guild))
             .bind(id_to_sql(user))
-            .fetch_optional(&self.reader)
-            .await?;
+            .fetch_optional(db)
+            .await)?;
         Ok(row.map(Member::from))
     }
 
     /// Deletes everything the bot holds about a member in one guild. Returns the answers removed.
     pub async fn forget_member(&self, guild: Snowflake, user: Snowflake) -> StoreResult<u64> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin().await?;
         let (g, u) = (id_to_sql(guild), id_to_sql(user));
-        let answers = sqlx::query("DELETE FROM answers WHERE guild_id = ? AND user_id = ?")
-            .bind(g)
-            .bind(u)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let answers = with_tx!(tx.tx, |db| sqlx::query(
+            "DELETE FROM answers WHERE guild_id = $1 AND user_id = $2"
+        )
+        .bind(g)
+        .bind(u)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         for table in [
             "score_totals",
             "review_cards",
@@ -133,19 +137,23 @@ impl Store {
             "sprint_players",
             "members",
         ] {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE guild_id = ? AND user_id = ?"
+            with_tx!(tx.tx, |db| sqlx::query(&format!(
+                "DELETE FROM {table} WHERE guild_id = $1 AND user_id = $2"
             ))
             .bind(g)
             .bind(u)
-            .execute(&mut *tx)
-            .await?;
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
-        sqlx::query("DELETE FROM posts WHERE guild_id = ? AND mode = 'personal' AND owner_id = ?")
-            .bind(g)
-            .bind(u)
-            .execute(&mut *tx)
-            .await?;
+        with_tx!(tx.tx, |db| sqlx::query(
+            "DELETE FROM posts WHERE guild_id = $1 AND mode = 'personal' AND owner_id = $2"
+        )
+        .bind(g)
+        .bind(u)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(answers)
     }

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{Executor, FromRow, Sqlite};
+use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult, WriteTx};
+use super::{id_from_sql, id_to_sql, on_my_shards, On, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ struct MockSql {
     submitted_at: Option<i64>,
     raw_correct: Option<i64>,
     scaled_score: Option<i64>,
-    passed: Option<bool>,
+    passed: Option<i64>,
 }
 
 impl From<MockSql> for MockRow {
@@ -76,7 +76,7 @@ impl From<MockSql> for MockRow {
             submitted_at: row.submitted_at.map(from_millis),
             raw_correct: row.raw_correct.map(|n| n as u32),
             scaled_score: row.scaled_score.map(|n| n as u32),
-            passed: row.passed,
+            passed: row.passed.map(|passed| passed != 0),
         }
     }
 }
@@ -87,7 +87,7 @@ const MOCK_COLUMNS: &str =
 
 impl Store {
     pub async fn mock(&self, guild: Snowflake, attempt_id: i64) -> StoreResult<Option<MockRow>> {
-        select_mock(&self.reader, guild, attempt_id).await
+        select_mock(On::Pool(&self.reader), guild, attempt_id).await
     }
 
     /// The member's unfinished attempt, if any.
@@ -96,7 +96,7 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<MockRow>> {
-        select_open_mock(&self.reader, guild, user).await
+        select_open_mock(On::Pool(&self.reader), guild, user).await
     }
 
     /// The member's finished attempts, newest first.
@@ -106,15 +106,16 @@ impl Store {
         user: Snowflake,
         limit: u32,
     ) -> StoreResult<Vec<MockRow>> {
-        let rows: Vec<MockSql> = sqlx::query_as(&format!(
-            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NOT NULL
-             ORDER BY submitted_at DESC LIMIT ?"
+        let rows: Vec<MockSql> = with_pool!(self.reader, |db| {
+            sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL
+             ORDER BY submitted_at DESC LIMIT $3"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok(rows.into_iter().map(MockRow::from).collect())
     }
 
@@ -125,15 +126,15 @@ impl Store {
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<HashMap<String, DateTime<Utc>>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
+        let rows: Vec<(String, i64)> = with_pool!(self.reader, |db| sqlx::query_as(
             "SELECT question_ids, started_at FROM mock_attempts
-             WHERE guild_id = ? AND user_id = ? AND exam = ? ORDER BY started_at",
+             WHERE guild_id = $1 AND user_id = $2 AND exam = $3 ORDER BY started_at",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(exam)
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         let mut seen = HashMap::new();
         for (ids, started_at) in rows {
             for id in ids.split(',').filter(|id| !id.is_empty()) {
@@ -146,12 +147,18 @@ impl Store {
 
     /// Unfinished attempts whose time ran out (submitted automatically).
     pub async fn expired_mocks(&self, now: DateTime<Utc>) -> StoreResult<Vec<MockRow>> {
-        let rows: Vec<MockSql> = sqlx::query_as(&format!(
-            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE submitted_at IS NULL AND ends_at <= ?"
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<MockSql> = with_pool!(self.reader, |db| {
+            sqlx::query_as(&format!(
+            "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE submitted_at IS NULL AND ends_at <= $1 AND {}",
+            on_my_shards("mock_attempts", 2)
         ))
         .bind(to_millis(now))
-        .fetch_all(&self.reader)
-        .await?;
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_all(db).await
+        })?;
         Ok(rows.into_iter().map(MockRow::from).collect())
     }
 }
@@ -177,7 +184,7 @@ impl WriteTx {
         guild: Snowflake,
         attempt_id: i64,
     ) -> StoreResult<Option<MockRow>> {
-        select_mock(&mut *self.tx, guild, attempt_id).await
+        select_mock(On::Tx(&mut self.tx), guild, attempt_id).await
     }
 
     pub async fn open_mock(
@@ -185,7 +192,7 @@ impl WriteTx {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<MockRow>> {
-        select_open_mock(&mut *self.tx, guild, user).await
+        select_open_mock(On::Tx(&mut self.tx), guild, user).await
     }
 
     pub async fn insert_mock(&mut self, new: &NewMock<'_>) -> StoreResult<MockRow> {
@@ -198,9 +205,10 @@ impl WriteTx {
             started_at,
             ends_at,
         } = new;
-        let row: MockSql = sqlx::query_as(&format!(
+        let row: MockSql = with_tx!(self.tx, |db| {
+            sqlx::query_as(&format!(
             "INSERT INTO mock_attempts (guild_id, user_id, exam, length, question_ids, responses, flagged, started_at, ends_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {MOCK_COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {MOCK_COLUMNS}"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
@@ -211,8 +219,8 @@ impl WriteTx {
         .bind("0".repeat(question_ids.len()))
         .bind(to_millis(started_at))
         .bind(to_millis(ends_at))
-        .fetch_one(&mut *self.tx)
-        .await?;
+        .fetch_one(db).await
+        })?;
         Ok(row.into())
     }
 
@@ -223,15 +231,16 @@ impl WriteTx {
             .iter()
             .map(|&f| if f { '1' } else { '0' })
             .collect();
-        let done = sqlx::query("UPDATE mock_attempts SET responses = ?, flagged = ?, position = ? WHERE attempt_id = ? AND guild_id = ? AND submitted_at IS NULL")
+        let done = with_tx!(self.tx, |db| {
+            sqlx::query("UPDATE mock_attempts SET responses = $1, flagged = $2, position = $3 WHERE attempt_id = $4 AND guild_id = $5 AND submitted_at IS NULL")
             .bind(attempt.responses.join("|"))
             .bind(flagged)
             .bind(attempt.position as i64)
             .bind(attempt.attempt_id)
             .bind(id_to_sql(attempt.guild_id))
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(done.rows_affected() == 1)
+            .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Records the result; false if it was already submitted.
@@ -244,48 +253,50 @@ impl WriteTx {
         scaled: u32,
         passed: bool,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE mock_attempts SET submitted_at = ?, raw_correct = ?, scaled_score = ?, passed = ?
-             WHERE guild_id = ? AND attempt_id = ? AND submitted_at IS NULL",
+        let done = with_tx!(self.tx, |db| {
+            sqlx::query(
+            "UPDATE mock_attempts SET submitted_at = $1, raw_correct = $2, scaled_score = $3, passed = $4
+             WHERE guild_id = $5 AND attempt_id = $6 AND submitted_at IS NULL",
         )
         .bind(to_millis(submitted_at))
         .bind(i64::from(raw_correct))
         .bind(i64::from(scaled))
-        .bind(passed)
+        .bind(i64::from(passed))
         .bind(id_to_sql(guild))
         .bind(attempt_id)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 }
 
-async fn select_mock<'e>(
-    executor: impl Executor<'e, Database = Sqlite>,
+async fn select_mock(
+    mut on: On<'_>,
     guild: Snowflake,
     attempt_id: i64,
 ) -> StoreResult<Option<MockRow>> {
-    let row: Option<MockSql> = sqlx::query_as(&format!(
-        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND attempt_id = ?"
+    let row: Option<MockSql> = with_on!(&mut on, |db| sqlx::query_as(&format!(
+        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = $1 AND attempt_id = $2"
     ))
     .bind(id_to_sql(guild))
     .bind(attempt_id)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(db)
+    .await)?;
     Ok(row.map(MockRow::from))
 }
 
-async fn select_open_mock<'e>(
-    executor: impl Executor<'e, Database = Sqlite>,
+async fn select_open_mock(
+    mut on: On<'_>,
     guild: Snowflake,
     user: Snowflake,
 ) -> StoreResult<Option<MockRow>> {
-    let row: Option<MockSql> = sqlx::query_as(&format!(
-        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = ? AND user_id = ? AND submitted_at IS NULL ORDER BY attempt_id DESC LIMIT 1"
+    let row: Option<MockSql> = with_on!(&mut on, |db| {
+        sqlx::query_as(&format!(
+        "SELECT {MOCK_COLUMNS} FROM mock_attempts WHERE guild_id = $1 AND user_id = $2 AND submitted_at IS NULL ORDER BY attempt_id DESC LIMIT 1"
     ))
     .bind(id_to_sql(guild))
     .bind(id_to_sql(user))
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(db).await
+    })?;
     Ok(row.map(MockRow::from))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult, WriteTx};
+use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,10 +140,11 @@ pub(super) const POST_COLUMNS: &str =
 
 impl WriteTx {
     pub async fn insert_post(&mut self, new: &NewPost, now: DateTime<Utc>) -> StoreResult<Post> {
-        let row: PostRow = sqlx::query_as(&format!(
+        let row: PostRow = with_tx!(self.tx, |db| {
+            sqlx::query_as(&format!(
             "INSERT INTO posts (guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
                 question_id, domain, cycle, opens_at, closes_at, state, created_at, practice_domain)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              RETURNING {POST_COLUMNS}"
         ))
         .bind(id_to_sql(new.guild_id))
@@ -161,19 +162,19 @@ impl WriteTx {
         .bind(new.state.as_str())
         .bind(to_millis(now))
         .bind(new.practice_domain.map(i64::from))
-        .fetch_one(&mut *self.tx)
-        .await?;
+        .fetch_one(db).await
+        })?;
         Ok(row.into())
     }
 
     pub async fn post(&mut self, guild: Snowflake, post_id: i64) -> StoreResult<Option<Post>> {
-        let row: Option<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND post_id = ?"
+        let row: Option<PostRow> = with_tx!(self.tx, |db| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = $1 AND post_id = $2"
         ))
         .bind(id_to_sql(guild))
         .bind(post_id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        .fetch_optional(db)
+        .await)?;
         Ok(row.map(Post::from))
     }
 
@@ -188,31 +189,32 @@ impl WriteTx {
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = ? AND p.schedule_id IS NOT NULL
-                AND p.state IN ('open', 'closed') AND p.opens_at >= ? AND p.opens_at < ?
-                AND p.closes_at <= ?
-                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.post_id AND a.user_id = ?))",
+        Ok(with_tx!(self.tx, |db| {
+            sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = $1 AND p.schedule_id IS NOT NULL
+                AND p.state IN ('open', 'closed') AND p.opens_at >= $2 AND p.opens_at < $3
+                AND p.closes_at <= $4
+                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.post_id AND a.user_id = $5))",
         )
         .bind(id_to_sql(guild))
         .bind(to_millis(from))
         .bind(to_millis(to))
         .bind(to_millis(now))
         .bind(id_to_sql(user))
-        .fetch_one(&mut *self.tx)
-        .await?)
+        .fetch_one(db).await
+        })?)
     }
 }
 
 impl Store {
     pub async fn post(&self, guild: Snowflake, post_id: i64) -> StoreResult<Option<Post>> {
-        let row: Option<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND post_id = ?"
+        let row: Option<PostRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = $1 AND post_id = $2"
         ))
         .bind(id_to_sql(guild))
         .bind(post_id)
-        .fetch_optional(&self.reader)
-        .await?;
+        .fetch_optional(db)
+        .await)?;
         Ok(row.map(Post::from))
     }
 
@@ -227,18 +229,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         // SQLite evaluates every SET expression on the row as it was before the update.
-        sqlx::query(
-            "UPDATE posts SET message_id = ?1,
+        with_pool!(self.writer, |db| {
+            sqlx::query(
+            "UPDATE posts SET message_id = $1,
                 state = CASE WHEN state = 'claimed' THEN 'open' ELSE state END,
-                reveal_due_at = CASE WHEN state = 'closed' AND mode = 'channel' THEN ?2 ELSE reveal_due_at END
-             WHERE guild_id = ?3 AND post_id = ?4 AND message_id IS NULL AND state IN ('claimed', 'closed')",
+                reveal_due_at = CASE WHEN state = 'closed' AND mode = 'channel' THEN $2 ELSE reveal_due_at END
+             WHERE guild_id = $3 AND post_id = $4 AND message_id IS NULL AND state IN ('claimed', 'closed')",
         )
         .bind(id_to_sql(message_id))
         .bind(to_millis(now))
         .bind(id_to_sql(guild))
         .bind(post_id)
-        .execute(&self.writer)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -250,27 +253,34 @@ impl Store {
         post_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = with_pool!(self.writer, |db| sqlx::query(
             "UPDATE posts SET state = 'closed',
-                reveal_due_at = CASE WHEN mode = 'channel' AND message_id IS NOT NULL THEN ? END
-             WHERE guild_id = ? AND post_id = ? AND state IN ('claimed', 'open')",
+                reveal_due_at = CASE WHEN mode = 'channel' AND message_id IS NOT NULL THEN $1 END
+             WHERE guild_id = $2 AND post_id = $3 AND state IN ('claimed', 'open')",
         )
         .bind(to_millis(now))
         .bind(id_to_sql(guild))
         .bind(post_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Open posts whose window has ended by `now`, oldest first (all guilds: the closer's work list).
     pub async fn posts_due_to_close(&self, now: DateTime<Utc>) -> StoreResult<Vec<Post>> {
-        let rows: Vec<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} FROM posts WHERE state IN ('claimed', 'open') AND closes_at <= ? ORDER BY closes_at"
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<PostRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE state IN ('claimed', 'open') AND closes_at <= $1
+             AND {} ORDER BY closes_at",
+            on_my_shards("posts", 2)
         ))
         .bind(to_millis(now))
-        .fetch_all(&self.reader)
-        .await?;
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(Post::from).collect())
     }
 
@@ -281,25 +291,27 @@ impl Store {
         channel: Snowflake,
         exam: &str,
     ) -> StoreResult<(i64, Vec<(String, u8)>)> {
-        let cycle: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(cycle) FROM posts WHERE guild_id = ? AND channel_id = ? AND exam = ? AND mode = 'channel'",
+        let cycle: Option<i64> = with_pool!(self.reader, |db| {
+            sqlx::query_scalar(
+            "SELECT MAX(cycle) FROM posts WHERE guild_id = $1 AND channel_id = $2 AND exam = $3 AND mode = 'channel'",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
         .bind(exam)
-        .fetch_one(&self.reader)
-        .await?;
+        .fetch_one(db).await
+        })?;
         let cycle = cycle.unwrap_or(0);
-        let used: Vec<(String, i64)> = sqlx::query_as(
+        let used: Vec<(String, i64)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
             "SELECT question_id, domain FROM posts
-             WHERE guild_id = ? AND channel_id = ? AND exam = ? AND mode = 'channel' AND cycle = ? AND state != 'missed'",
+             WHERE guild_id = $1 AND channel_id = $2 AND exam = $3 AND mode = 'channel' AND cycle = $4 AND state != 'missed'",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
         .bind(exam)
         .bind(cycle)
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok((
             cycle,
             used.into_iter()
@@ -315,27 +327,33 @@ impl Store {
         from: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = ? AND schedule_id IS NOT NULL
-                AND state IN ('open', 'closed') AND opens_at >= ? AND opens_at < ? AND closes_at <= ?)",
+        Ok(with_pool!(self.reader, |db| {
+            sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE guild_id = $1 AND schedule_id IS NOT NULL
+                AND state IN ('open', 'closed') AND opens_at >= $2 AND opens_at < $3 AND closes_at <= $4)",
         )
         .bind(id_to_sql(guild))
         .bind(to_millis(from))
         .bind(to_millis(now))
         .bind(to_millis(now))
-        .fetch_one(&self.reader)
-        .await?)
+        .fetch_one(db).await
+        })?)
     }
 }
 
 impl Store {
     /// When the next open post closes (the closer sleeps until then).
     pub async fn next_close_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(closes_at) FROM posts WHERE state IN ('claimed', 'open')",
-        )
-        .fetch_one(&self.reader)
-        .await?;
+        let (total, first, last) = self.shard_filter();
+        let at: Option<i64> = with_pool!(self.reader, |db| sqlx::query_scalar(&format!(
+            "SELECT MIN(closes_at) FROM posts WHERE state IN ('claimed', 'open') AND {}",
+            on_my_shards("posts", 1)
+        ))
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_one(db)
+        .await)?;
         Ok(at.map(from_millis))
     }
 }
@@ -348,22 +366,29 @@ impl Store {
         channel: Snowflake,
     ) -> StoreResult<Option<String>> {
         // Missed occurrences were never shown (and record the schedule's "all", not an exam).
-        Ok(sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = ? AND channel_id = ? AND mode = 'channel' AND state <> 'missed' ORDER BY post_id DESC LIMIT 1")
+        Ok(with_pool!(self.reader, |db| {
+            sqlx::query_scalar("SELECT exam FROM posts WHERE guild_id = $1 AND channel_id = $2 AND mode = 'channel' AND state <> 'missed' ORDER BY post_id DESC LIMIT 1")
             .bind(id_to_sql(guild))
             .bind(id_to_sql(channel))
-            .fetch_optional(&self.reader)
-            .await?)
+            .fetch_optional(db).await
+        })?)
     }
 }
 
 impl Store {
     /// Scheduled posts claimed but never confirmed sent (the bot stopped between the two).
     pub async fn unsent_scheduled_posts(&self) -> StoreResult<Vec<Post>> {
-        let rows: Vec<PostRow> = sqlx::query_as(&format!(
-            "SELECT {POST_COLUMNS} FROM posts WHERE state = 'claimed' AND schedule_id IS NOT NULL ORDER BY occurrence_at"
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<PostRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE state = 'claimed' AND schedule_id IS NOT NULL
+             AND {} ORDER BY occurrence_at",
+            on_my_shards("posts", 1)
         ))
-        .fetch_all(&self.reader)
-        .await?;
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(Post::from).collect())
     }
 
@@ -377,10 +402,11 @@ impl Store {
         occurrence: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = with_pool!(self.writer, |db| {
+            sqlx::query(
             "INSERT INTO posts (guild_id, channel_id, mode, schedule_id, occurrence_at, exam, question_id, domain,
                 opens_at, closes_at, state, created_at)
-             VALUES (?, ?, 'channel', ?, ?, ?, '', 0, ?, ?, 'missed', ?)
+             VALUES ($1, $2, 'channel', $3, $4, $5, '', 0, $6, $7, 'missed', $8)
              ON CONFLICT (schedule_id, occurrence_at) DO NOTHING",
         )
         .bind(id_to_sql(guild))
@@ -391,18 +417,19 @@ impl Store {
         .bind(to_millis(occurrence))
         .bind(to_millis(occurrence))
         .bind(to_millis(now))
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     /// Marks a claimed post missed (it could not be sent in time, or not at all).
     pub async fn mark_missed(&self, guild: Snowflake, post_id: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE posts SET state = 'missed' WHERE guild_id = ? AND post_id = ? AND state = 'claimed'")
+        with_pool!(self.writer, |db| {
+            sqlx::query("UPDATE posts SET state = 'missed' WHERE guild_id = $1 AND post_id = $2 AND state = 'claimed'")
             .bind(id_to_sql(guild))
             .bind(post_id)
-            .execute(&self.writer)
-            .await?;
+            .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }

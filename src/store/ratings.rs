@@ -1,9 +1,8 @@
 //! Skill ratings per member per guild, per exam and over all exams ("all").
 
 use chrono::{DateTime, Utc};
-use sqlx::{Executor, Sqlite};
 
-use super::{id_to_sql, Snowflake, Store, StoreResult, WriteTx};
+use super::{id_to_sql, On, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::to_millis;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,20 +13,21 @@ pub struct Rating {
 }
 
 /// One member's rating for one exam key; read in and out of transactions alike.
-async fn select_rating<'e>(
-    executor: impl Executor<'e, Database = Sqlite>,
+async fn select_rating(
+    mut on: On<'_>,
     guild: Snowflake,
     user: Snowflake,
     exam: &str,
 ) -> StoreResult<Option<Rating>> {
-    let row: Option<(f64, f64, i64)> = sqlx::query_as(
-        "SELECT rating, deviation, games FROM ratings WHERE guild_id = ? AND user_id = ? AND exam = ?",
+    let row: Option<(f64, f64, i64)> = with_on!(&mut on, |db| {
+        sqlx::query_as(
+        "SELECT rating, deviation, games FROM ratings WHERE guild_id = $1 AND user_id = $2 AND exam = $3",
     )
     .bind(id_to_sql(guild))
     .bind(id_to_sql(user))
     .bind(exam)
-    .fetch_optional(executor)
-    .await?;
+    .fetch_optional(db).await
+    })?;
     Ok(row.map(|(rating, uncertainty, games)| Rating {
         rating,
         uncertainty,
@@ -43,7 +43,7 @@ impl WriteTx {
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<Option<Rating>> {
-        select_rating(&mut *self.tx, guild, user, exam).await
+        select_rating(On::Tx(&mut self.tx), guild, user, exam).await
     }
 
     pub async fn save_rating(
@@ -54,8 +54,9 @@ impl WriteTx {
         rating: Rating,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO ratings (guild_id, user_id, exam, rating, deviation, volatility, games, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+        with_tx!(self.tx, |db| {
+            sqlx::query(
+            "INSERT INTO ratings (guild_id, user_id, exam, rating, deviation, volatility, games, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
              ON CONFLICT (guild_id, user_id, exam) DO UPDATE SET rating = excluded.rating, deviation = excluded.deviation,
                 games = excluded.games, updated_at = excluded.updated_at",
         )
@@ -66,8 +67,8 @@ impl WriteTx {
         .bind(rating.uncertainty)
         .bind(i64::from(rating.games))
         .bind(to_millis(now))
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }
@@ -79,7 +80,7 @@ impl Store {
         user: Snowflake,
         exam: &str,
     ) -> StoreResult<Option<Rating>> {
-        select_rating(&self.writer, guild, user, exam).await
+        select_rating(On::Pool(&self.writer), guild, user, exam).await
     }
 
     /// The guild's ratings for one exam key, best first (conservative: rating minus uncertainty).
@@ -89,16 +90,17 @@ impl Store {
         exam: &str,
         limit: u32,
     ) -> StoreResult<Vec<(Snowflake, String, Rating)>> {
-        let rows: Vec<(i64, String, f64, f64, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, f64, f64, i64)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
             "SELECT r.user_id, COALESCE(m.display_name, ''), r.rating, r.deviation, r.games FROM ratings r
              LEFT JOIN members m ON m.guild_id = r.guild_id AND m.user_id = r.user_id
-             WHERE r.guild_id = ? AND r.exam = ? ORDER BY r.rating - 2 * r.deviation DESC, r.user_id LIMIT ?",
+             WHERE r.guild_id = $1 AND r.exam = $2 ORDER BY r.rating - 2 * r.deviation DESC, r.user_id LIMIT $3",
         )
         .bind(id_to_sql(guild))
         .bind(exam)
         .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(user, name, rating, uncertainty, games)| {

@@ -43,14 +43,15 @@ impl WriteTx {
         user: Snowflake,
         question: &str,
     ) -> StoreResult<Option<ReviewCard>> {
-        let row: Option<CardRow> = sqlx::query_as(
-            "SELECT question_id, exam, box, due_at, lapses FROM review_cards WHERE guild_id = ? AND user_id = ? AND question_id = ?",
+        let row: Option<CardRow> = with_tx!(self.tx, |db| {
+            sqlx::query_as(
+            "SELECT question_id, exam, box, due_at, lapses FROM review_cards WHERE guild_id = $1 AND user_id = $2 AND question_id = $3",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(question)
-        .fetch_optional(&mut *self.tx)
-        .await?;
+        .fetch_optional(db).await
+        })?;
         Ok(row.map(ReviewCard::from))
     }
 
@@ -61,9 +62,10 @@ impl WriteTx {
         card: &ReviewCard,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
+        with_tx!(self.tx, |db| {
+            sqlx::query(
             "INSERT INTO review_cards (guild_id, user_id, question_id, exam, box, due_at, lapses, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET
                 box = excluded.box, due_at = excluded.due_at, lapses = excluded.lapses, updated_at = excluded.updated_at",
         )
@@ -75,8 +77,8 @@ impl WriteTx {
         .bind(to_millis(card.due_at))
         .bind(i64::from(card.lapses))
         .bind(to_millis(now))
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -86,14 +88,15 @@ impl WriteTx {
         user: Snowflake,
         question: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "DELETE FROM review_cards WHERE guild_id = ? AND user_id = ? AND question_id = ?",
+        with_tx!(self.tx, |db| sqlx::query(
+            "DELETE FROM review_cards WHERE guild_id = $1 AND user_id = $2 AND question_id = $3",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(question)
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 }
@@ -107,17 +110,17 @@ impl Store {
         exam: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<ReviewCard>> {
-        let rows: Vec<CardRow> = sqlx::query_as(
+        let rows: Vec<CardRow> = with_pool!(self.reader, |db| sqlx::query_as(
             "SELECT question_id, exam, box, due_at, lapses FROM review_cards
-             WHERE guild_id = ?1 AND user_id = ?2 AND (?3 IS NULL OR exam = ?3)
-             ORDER BY due_at, question_id LIMIT ?4",
+             WHERE guild_id = $1 AND user_id = $2 AND ($3 IS NULL OR exam = $3)
+             ORDER BY due_at, question_id LIMIT $4",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(exam)
         .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(ReviewCard::from).collect())
     }
 
@@ -127,14 +130,15 @@ impl Store {
         user: Snowflake,
         now: DateTime<Utc>,
     ) -> StoreResult<(u32, u32)> {
-        let (due, total): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(due_at <= ?), 0), COUNT(*) FROM review_cards WHERE guild_id = ? AND user_id = ?",
+        let (due, total): (i64, i64) = with_pool!(self.reader, |db| {
+            sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN due_at <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT), COUNT(*) FROM review_cards WHERE guild_id = $2 AND user_id = $3",
         )
         .bind(to_millis(now))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
-        .fetch_one(&self.reader)
-        .await?;
+        .fetch_one(db).await
+        })?;
         Ok((due as u32, total as u32))
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, Snowflake, Store, StoreResult};
+use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ struct ScheduleRow {
     window_minutes: i64,
     mention_role_id: Option<i64>,
     created_by: i64,
-    paused: bool,
+    paused: i64,
     paused_reason: Option<String>,
     updated_at: i64,
 }
@@ -65,7 +65,7 @@ impl From<ScheduleRow> for Schedule {
                 created_by: id_from_sql(row.created_by),
             },
             updated_at: from_millis(row.updated_at),
-            paused: row.paused,
+            paused: row.paused != 0,
             paused_reason: row.paused_reason,
         }
     }
@@ -84,10 +84,11 @@ impl Store {
     ) -> StoreResult<i64> {
         let mut tx = self.begin().await?;
         tx.ensure_guild(schedule.guild_id, now).await?;
-        let id = sqlx::query_scalar(
+        let id = with_tx!(tx.tx, |db| {
+            sqlx::query_scalar(
             "INSERT INTO schedules (guild_id, channel_id, exam, time_of_day, timezone, days, window_minutes,
                 mention_role_id, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (guild_id, channel_id) DO UPDATE SET
                 exam = excluded.exam, time_of_day = excluded.time_of_day, timezone = excluded.timezone,
                 days = excluded.days, window_minutes = excluded.window_minutes,
@@ -106,29 +107,34 @@ impl Store {
         .bind(id_to_sql(schedule.created_by))
         .bind(to_millis(now))
         .bind(to_millis(now))
-        .fetch_one(&mut *tx.tx)
-        .await?;
+        .fetch_one(db).await
+        })?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn schedules_of(&self, guild: Snowflake) -> StoreResult<Vec<Schedule>> {
-        let rows: Vec<ScheduleRow> = sqlx::query_as(&format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ? ORDER BY channel_id"
+        let rows: Vec<ScheduleRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = $1 ORDER BY channel_id"
         ))
         .bind(id_to_sql(guild))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(Schedule::from).collect())
     }
 
     /// Every schedule of every guild (the scheduler's work list).
     pub async fn all_schedules(&self) -> StoreResult<Vec<Schedule>> {
-        let rows: Vec<ScheduleRow> = sqlx::query_as(&format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM schedules ORDER BY schedule_id"
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<ScheduleRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE {} ORDER BY schedule_id",
+            on_my_shards("schedules", 1)
         ))
-        .fetch_all(&self.reader)
-        .await?;
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(Schedule::from).collect())
     }
 
@@ -137,13 +143,13 @@ impl Store {
         guild: Snowflake,
         channel: Snowflake,
     ) -> StoreResult<Option<Schedule>> {
-        let row: Option<ScheduleRow> = sqlx::query_as(&format!(
-            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = ? AND channel_id = ?"
+        let row: Option<ScheduleRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
+            "SELECT {SCHEDULE_COLUMNS} FROM schedules WHERE guild_id = $1 AND channel_id = $2"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
-        .fetch_optional(&self.reader)
-        .await?;
+        .fetch_optional(db)
+        .await)?;
         Ok(row.map(Schedule::from))
     }
 
@@ -157,28 +163,32 @@ impl Store {
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE schedules SET paused = ?1, paused_reason = ?2, notified_at = NULL,
-                updated_at = CASE WHEN ?1 THEN updated_at ELSE ?3 END
-             WHERE guild_id = ?4 AND channel_id = ?5",
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE schedules SET paused = $1, paused_reason = $2, notified_at = NULL,
+                updated_at = CASE WHEN $1 <> 0 THEN updated_at ELSE $3 END
+             WHERE guild_id = $4 AND channel_id = $5",
         )
-        .bind(paused)
+        .bind(i64::from(paused))
         .bind(reason)
         .bind(to_millis(now))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     pub async fn delete_schedule(&self, guild: Snowflake, channel: Snowflake) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM schedules WHERE guild_id = ? AND channel_id = ?")
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(channel))
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "DELETE FROM schedules WHERE guild_id = $1 AND channel_id = $2"
+        )
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 }
 
@@ -191,24 +201,26 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let first = sqlx::query(
-            "UPDATE schedules SET paused = 1, paused_reason = ?, notified_at = ? WHERE schedule_id = ? AND notified_at IS NULL",
+        let first = with_pool!(self.writer, |db| {
+            sqlx::query(
+            "UPDATE schedules SET paused = 1, paused_reason = $1, notified_at = $2 WHERE schedule_id = $3 AND notified_at IS NULL",
         )
         .bind(reason)
         .bind(to_millis(now))
         .bind(schedule_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(first.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(first == 1)
     }
 
     /// The latest occurrence a schedule has a post (or a missed record) for.
     pub async fn last_occurrence(&self, schedule_id: i64) -> StoreResult<Option<DateTime<Utc>>> {
-        let at: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(occurrence_at) FROM posts WHERE schedule_id = ?")
-                .bind(schedule_id)
-                .fetch_one(&self.reader)
-                .await?;
+        let at: Option<i64> = with_pool!(self.reader, |db| sqlx::query_scalar(
+            "SELECT MAX(occurrence_at) FROM posts WHERE schedule_id = $1"
+        )
+        .bind(schedule_id)
+        .fetch_one(db)
+        .await)?;
         Ok(at.map(from_millis))
     }
 }

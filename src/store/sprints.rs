@@ -1,9 +1,11 @@
 //! Duels and group sprints with their players: rows, so a restart continues them.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Executor, FromRow, Sqlite, SqliteConnection};
+use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, Rating, Snowflake, Store, StoreResult, WriteTx};
+use super::{
+    id_from_sql, id_to_sql, on_my_shards, On, Rating, Snowflake, Store, StoreResult, WriteTx,
+};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,19 +213,19 @@ const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, op
 
 /// The sprint a member is in (lobby or running) in this guild, if any; read in and out of
 /// transactions alike.
-async fn select_live_sprint<'e>(
-    executor: impl Executor<'e, Database = Sqlite>,
+async fn select_live_sprint(
+    mut on: On<'_>,
     guild: Snowflake,
     user: Snowflake,
 ) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
+    Ok(with_on!(&mut on, |db| sqlx::query_scalar(
         "SELECT s.sprint_id FROM sprint_players p JOIN sprints s ON s.sprint_id = p.sprint_id
-         WHERE p.guild_id = ? AND p.user_id = ? AND s.state IN ('lobby', 'running') LIMIT 1",
+         WHERE p.guild_id = $1 AND p.user_id = $2 AND s.state IN ('lobby', 'running') LIMIT 1",
     )
     .bind(id_to_sql(guild))
     .bind(id_to_sql(user))
-    .fetch_optional(executor)
-    .await?)
+    .fetch_optional(db)
+    .await)?)
 }
 
 const PLAYER_COLUMNS: &str =
@@ -232,24 +234,25 @@ const PLAYER_COLUMNS: &str =
 
 /// A sprint and its players, read on one connection (the writer, or inside a transaction).
 async fn read_sprint(
-    conn: &mut SqliteConnection,
+    mut on: On<'_>,
     guild: Snowflake,
     sprint_id: i64,
 ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
-    let row: Option<SprintSql> = sqlx::query_as(&format!(
-        "SELECT {SPRINT_COLUMNS} FROM sprints WHERE guild_id = ? AND sprint_id = ?"
+    let row: Option<SprintSql> = with_on!(&mut on, |db| sqlx::query_as(&format!(
+        "SELECT {SPRINT_COLUMNS} FROM sprints WHERE guild_id = $1 AND sprint_id = $2"
     ))
     .bind(id_to_sql(guild))
     .bind(sprint_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(db)
+    .await)?;
     let Some(row) = row else { return Ok(None) };
-    let players: Vec<PlayerSql> = sqlx::query_as(&format!(
-        "SELECT {PLAYER_COLUMNS} FROM sprint_players WHERE sprint_id = ? ORDER BY joined_at, user_id"
+    let players: Vec<PlayerSql> = with_on!(&mut on, |db| {
+        sqlx::query_as(&format!(
+        "SELECT {PLAYER_COLUMNS} FROM sprint_players WHERE sprint_id = $1 ORDER BY joined_at, user_id"
     ))
     .bind(sprint_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(db).await
+    })?;
     Ok(Some((
         row.into(),
         players.into_iter().map(PlayerRow::from).collect(),
@@ -263,7 +266,7 @@ impl WriteTx {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<i64>> {
-        select_live_sprint(&mut *self.tx, guild, user).await
+        select_live_sprint(On::Tx(&mut self.tx), guild, user).await
     }
 
     pub async fn sprint(
@@ -271,19 +274,20 @@ impl WriteTx {
         guild: Snowflake,
         sprint_id: i64,
     ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
-        read_sprint(&mut self.tx, guild, sprint_id).await
+        read_sprint(On::Tx(&mut self.tx), guild, sprint_id).await
     }
 
     /// Running -> Finished; false if it was no longer running.
     pub async fn finish_sprint(&mut self, sprint_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE sprints SET state = 'finished', finished_at = ? WHERE sprint_id = ? AND state = 'running'",
+        let done = with_tx!(self.tx, |db| {
+            sqlx::query(
+            "UPDATE sprints SET state = 'finished', finished_at = $1 WHERE sprint_id = $2 AND state = 'running'",
         )
         .bind(to_millis(now))
         .bind(sprint_id)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     pub async fn save_outcome(
@@ -292,10 +296,11 @@ impl WriteTx {
         user: Snowflake,
         outcome: &PlayerOutcome,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE sprint_players SET place = ?, rating_before = ?, deviation_before = ?, rating_after = ?,
-                deviation_after = ?, games_after = ?
-             WHERE sprint_id = ? AND user_id = ?",
+        with_tx!(self.tx, |db| {
+            sqlx::query(
+            "UPDATE sprint_players SET place = $1, rating_before = $2, deviation_before = $3, rating_after = $4,
+                deviation_after = $5, games_after = $6
+             WHERE sprint_id = $7 AND user_id = $8",
         )
         .bind(outcome.place as i64)
         .bind(outcome.rating_before.rating)
@@ -305,8 +310,8 @@ impl WriteTx {
         .bind(i64::from(outcome.rating_after.games))
         .bind(sprint_id)
         .bind(id_to_sql(user))
-        .execute(&mut *self.tx)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }
@@ -376,10 +381,11 @@ impl Store {
         tx.ensure_guild(guild, now).await?;
         // A member row names the player on the rating board even if they never answer a post.
         tx.touch_member(guild, host, host_name, now).await?;
-        let row: SprintSql = sqlx::query_as(&format!(
+        let row: SprintSql = with_tx!(tx.tx, |db| {
+            sqlx::query_as(&format!(
             "INSERT INTO sprints (guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
                 created_at, ends_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'lobby', ?, ?) RETURNING {SPRINT_COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'lobby', $10, $11) RETURNING {SPRINT_COLUMNS}"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(channel))
@@ -392,15 +398,16 @@ impl Store {
         .bind(i64::from(seconds_limit))
         .bind(to_millis(now))
         .bind(to_millis(lobby_ends_at))
-        .fetch_one(&mut *tx.tx)
-        .await?;
-        sqlx::query("INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?)")
+        .fetch_one(db).await
+        })?;
+        with_tx!(tx.tx, |db| {
+            sqlx::query("INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES ($1, $2, $3, $4)")
             .bind(row.sprint_id)
             .bind(id_to_sql(guild))
             .bind(id_to_sql(host))
             .bind(to_millis(now))
-            .execute(&mut *tx.tx)
-            .await?;
+            .execute(db).await.map(|done| done.rows_affected())
+        })?;
         tx.commit().await?;
         Ok(Ok(row.into()))
     }
@@ -410,8 +417,7 @@ impl Store {
         guild: Snowflake,
         sprint_id: i64,
     ) -> StoreResult<Option<(SprintRow, Vec<PlayerRow>)>> {
-        let mut conn = self.writer.acquire().await?;
-        read_sprint(&mut conn, guild, sprint_id).await
+        read_sprint(On::Pool(&self.writer), guild, sprint_id).await
     }
 
     /// The sprint a member is in (lobby or running) in this guild, if any.
@@ -420,7 +426,7 @@ impl Store {
         guild: Snowflake,
         user: Snowflake,
     ) -> StoreResult<Option<i64>> {
-        select_live_sprint(&self.reader, guild, user).await
+        select_live_sprint(On::Pool(&self.reader), guild, user).await
     }
 
     /// Adds a member to a sprint in the lobby, checking the lobby and the seat count in the
@@ -435,12 +441,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Result<(), JoinRefusal>> {
         let mut tx = self.begin().await?;
-        let state: Option<String> =
-            sqlx::query_scalar("SELECT state FROM sprints WHERE guild_id = ? AND sprint_id = ?")
-                .bind(id_to_sql(guild))
-                .bind(sprint_id)
-                .fetch_optional(&mut *tx.tx)
-                .await?;
+        let state: Option<String> = with_tx!(tx.tx, |db| sqlx::query_scalar(
+            "SELECT state FROM sprints WHERE guild_id = $1 AND sprint_id = $2"
+        )
+        .bind(id_to_sql(guild))
+        .bind(sprint_id)
+        .fetch_optional(db)
+        .await)?;
         if state.as_deref() != Some("lobby") {
             return Ok(Err(JoinRefusal::NotOpen));
         }
@@ -449,34 +456,39 @@ impl Store {
             Some(id) => return Ok(Err(JoinRefusal::Busy(id))),
             None => {}
         }
-        let players: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM sprint_players WHERE sprint_id = ?")
-                .bind(sprint_id)
-                .fetch_one(&mut *tx.tx)
-                .await?;
+        let players: i64 = with_tx!(tx.tx, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sprint_players WHERE sprint_id = $1"
+        )
+        .bind(sprint_id)
+        .fetch_one(db)
+        .await)?;
         if players as usize >= max_players {
             return Ok(Err(JoinRefusal::Full));
         }
         tx.touch_member(guild, user, name, now).await?;
-        sqlx::query(
-            "INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES (?, ?, ?, ?)",
+        with_tx!(tx.tx, |db| {
+            sqlx::query(
+            "INSERT INTO sprint_players (sprint_id, guild_id, user_id, joined_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(sprint_id)
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(to_millis(now))
-        .execute(&mut *tx.tx)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         tx.commit().await?;
         Ok(Ok(()))
     }
 
     pub async fn remove_sprint_player(&self, sprint_id: i64, user: Snowflake) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sprint_players WHERE sprint_id = ? AND user_id = ?")
-            .bind(sprint_id)
-            .bind(id_to_sql(user))
-            .execute(&self.writer)
-            .await?;
+        with_pool!(self.writer, |db| sqlx::query(
+            "DELETE FROM sprint_players WHERE sprint_id = $1 AND user_id = $2"
+        )
+        .bind(sprint_id)
+        .bind(id_to_sql(user))
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -489,16 +501,17 @@ impl Store {
         started_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE sprints SET state = 'running', started_at = ?, ends_at = ?
-             WHERE sprint_id = ? AND state = 'lobby'",
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE sprints SET state = 'running', started_at = $1, ends_at = $2
+             WHERE sprint_id = $3 AND state = 'lobby'",
         )
         .bind(to_millis(started_at))
         .bind(to_millis(ends_at))
         .bind(sprint_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// A lobby that never raced: declined by the challenged member, or expired (nobody started
@@ -513,15 +526,16 @@ impl Store {
             LobbyEnd::Declined => SprintState::Declined,
             LobbyEnd::Expired => SprintState::Expired,
         };
-        let done = sqlx::query(
-            "UPDATE sprints SET state = ?, finished_at = ? WHERE sprint_id = ? AND state = 'lobby'",
+        let done = with_pool!(self.writer, |db| {
+            sqlx::query(
+            "UPDATE sprints SET state = $1, finished_at = $2 WHERE sprint_id = $3 AND state = 'lobby'",
         )
         .bind(state.as_str())
         .bind(to_millis(now))
         .bind(sprint_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
     }
 
     pub async fn set_sprint_message(
@@ -530,12 +544,15 @@ impl Store {
         sprint_id: i64,
         message: Snowflake,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE sprints SET message_id = ? WHERE guild_id = ? AND sprint_id = ?")
-            .bind(id_to_sql(message))
-            .bind(id_to_sql(guild))
-            .bind(sprint_id)
-            .execute(&self.writer)
-            .await?;
+        with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE sprints SET message_id = $1 WHERE guild_id = $2 AND sprint_id = $3"
+        )
+        .bind(id_to_sql(message))
+        .bind(id_to_sql(guild))
+        .bind(sprint_id)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -550,11 +567,11 @@ impl Store {
             elapsed_ms,
             finished_at,
         } = answer;
-        let done = sqlx::query(
-            "UPDATE sprint_players SET position = position + 1, score = score + ?,
-                responses = CASE WHEN responses = '' THEN ? ELSE responses || '|' || ? END,
-                elapsed_ms = ?, finished_at = ?
-             WHERE sprint_id = ? AND user_id = ? AND position = ? AND finished_at IS NULL
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE sprint_players SET position = position + 1, score = score + $1,
+                responses = CASE WHEN responses = '' THEN $2 ELSE responses || '|' || $3 END,
+                elapsed_ms = $4, finished_at = $5
+             WHERE sprint_id = $6 AND user_id = $7 AND position = $8 AND finished_at IS NULL
                 -- An answer that loses the race with the finish must not change a settled result.
                 AND EXISTS (SELECT 1 FROM sprints s
                             WHERE s.sprint_id = sprint_players.sprint_id AND s.state = 'running')",
@@ -567,17 +584,27 @@ impl Store {
         .bind(sprint_id)
         .bind(id_to_sql(user))
         .bind(index as i64)
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Lobbies and races whose deadline has passed (the sprint sweeper's work list).
     pub async fn sprints_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<(Snowflake, i64)>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT guild_id, sprint_id FROM sprints WHERE state IN ('lobby', 'running') AND ends_at <= ? ORDER BY ends_at")
-            .bind(to_millis(now))
-            .fetch_all(&self.reader)
-            .await?;
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<(i64, i64)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(&format!(
+            "SELECT guild_id, sprint_id FROM sprints WHERE state IN ('lobby', 'running') AND ends_at <= $1
+             AND {} ORDER BY ends_at",
+            on_my_shards("sprints", 2)
+        ))
+        .bind(to_millis(now))
+        .bind(total)
+        .bind(first)
+        .bind(last)
+            .fetch_all(db).await
+        })?;
         Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
     }
 
@@ -586,13 +613,14 @@ impl Store {
         sprint_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE sprints SET announced_at = ? WHERE sprint_id = ? AND announced_at IS NULL",
+        with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE sprints SET announced_at = $1 WHERE sprint_id = $2 AND announced_at IS NULL",
         )
         .bind(to_millis(now))
         .bind(sprint_id)
-        .execute(&self.writer)
-        .await?;
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -602,24 +630,34 @@ impl Store {
         after: DateTime<Utc>,
         before: DateTime<Utc>,
     ) -> StoreResult<Vec<(Snowflake, i64)>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
+        let (total, first, last) = self.shard_filter();
+        let rows: Vec<(i64, i64)> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
             "SELECT guild_id, sprint_id FROM sprints
-             WHERE state = 'finished' AND announced_at IS NULL AND finished_at BETWEEN ? AND ?
-             ORDER BY finished_at",
-        )
+             WHERE state = 'finished' AND announced_at IS NULL AND finished_at BETWEEN $1 AND $2
+             AND {} ORDER BY finished_at",
+            on_my_shards("sprints", 3)
+        ))
         .bind(to_millis(after))
         .bind(to_millis(before))
-        .fetch_all(&self.reader)
-        .await?;
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_all(db)
+        .await)?;
         Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
     }
 
     pub async fn next_sprint_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(ends_at) FROM sprints WHERE state IN ('lobby', 'running')",
-        )
-        .fetch_one(&self.reader)
-        .await?;
+        let (total, first, last) = self.shard_filter();
+        let at: Option<i64> = with_pool!(self.reader, |db| sqlx::query_scalar(&format!(
+            "SELECT MIN(ends_at) FROM sprints WHERE state IN ('lobby', 'running') AND {}",
+            on_my_shards("sprints", 1)
+        ))
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_one(db)
+        .await)?;
         Ok(at.map(from_millis))
     }
 }

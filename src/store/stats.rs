@@ -71,14 +71,15 @@ impl Store {
             Grouping::Domain => "CAST(domain AS TEXT)",
             Grouping::Task => "task",
         };
-        let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT exam, {key} AS grp, COUNT(*), SUM(correct), SUM(points) FROM answers
-             WHERE guild_id = ? AND user_id = ? GROUP BY exam, grp ORDER BY exam, grp"
+        let rows: Vec<(String, String, i64, i64, i64)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(&format!(
+            "SELECT exam, {key} AS grp, COUNT(*), CAST(SUM(correct) AS BIGINT), CAST(SUM(points) AS BIGINT) FROM answers
+             WHERE guild_id = $1 AND user_id = $2 GROUP BY exam, grp ORDER BY exam, grp"
         ))
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
-        .fetch_all(&self.reader)
-        .await?;
+        .fetch_all(db).await
+        })?;
         Ok(rows
             .into_iter()
             .map(|(exam, key, answered, correct, points)| GroupTally {
@@ -102,17 +103,21 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<AnswerTally> {
-        let (answered, correct, points): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), SUM(correct), SUM(points) FROM answers
-             WHERE guild_id = ?1 AND user_id = ?2 AND answered_at >= ?3 AND answered_at < ?4 AND (?5 IS NULL OR exam = ?5)",
+        let (answered, correct, points): (i64, Option<i64>, Option<i64>) = with_pool!(
+            self.reader,
+            |db| {
+                sqlx::query_as(
+            "SELECT COUNT(*), CAST(SUM(correct) AS BIGINT), CAST(SUM(points) AS BIGINT) FROM answers
+             WHERE guild_id = $1 AND user_id = $2 AND answered_at >= $3 AND answered_at < $4 AND ($5 IS NULL OR exam = $5)",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(to_millis(from))
         .bind(to_millis(to))
         .bind(exam)
-        .fetch_one(&self.reader)
-        .await?;
+        .fetch_one(db).await
+            }
+        )?;
         Ok(AnswerTally {
             answered: answered as u32,
             correct: correct.unwrap_or(0) as u32,

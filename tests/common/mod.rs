@@ -2,6 +2,8 @@
 //! right shape, and one way to expect a refusal.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use certsprint::bank::{Kind, Question, Response};
 use certsprint::quiz::{QuizError, Rejection};
 

@@ -183,6 +183,7 @@ impl TestBot {
             token: Token::parse(Some(&self.token())).unwrap(),
             api_url: Some(self.fake.base_url()),
             dev_guild: None,
+            shards: None,
             gateway,
         };
         let engine = self.engine.clone();

@@ -1,5 +1,6 @@
-//! Shared test helpers: a small fixture bank, and an engine on a real SQLite file in a temporary
-//! directory with a manual clock and a seeded random source.
+//! Shared test helpers: a small fixture bank, and an engine on a real database (a SQLite file in a
+//! temporary directory, or a PostgreSQL database of the test server) with a manual clock and a
+//! seeded random source.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use certsprint::quiz::sprint::{Sprint, SprintRequest};
 use certsprint::quiz::{AnswerOutcome, AnswerRequest, Engine, QuizResult, ScheduleRequest};
 use certsprint::random::RandomSource;
 use certsprint::schedule::Rule;
-use certsprint::store::{Post, Snowflake, Store};
+use certsprint::shards::ShardRange;
+use certsprint::store::{Backend, Post, Snowflake, Store};
 
 use crate::common::wrong_answer;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -161,7 +163,10 @@ impl TestEngine {
     /// An engine on another bank (the restart keeps the fixture bank).
     pub async fn with_bank(bank: Bank) -> TestEngine {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        let url = match crate::BACKEND {
+            Backend::Sqlite => format!("sqlite:{}", dir.path().join("test.db").display()),
+            Backend::Postgres => crate::common::postgres::database().await,
+        };
         let clock = Arc::new(ManualClock::new(start_time()));
         let (engine, store) = engine_on(&url, clock.clone(), 7, bank).await;
         TestEngine {
@@ -267,6 +272,17 @@ impl TestEngine {
             })
             .await
     }
+}
+
+/// Another bot process on the same database and clock, doing the timed work of `shards` only.
+pub async fn process_for_shards(t: &TestEngine, shards: Option<ShardRange>, seed: u64) -> Engine {
+    let store = Store::open(&t.url).await.unwrap().for_shards(shards);
+    Engine::new(
+        store,
+        Arc::new(fixture_bank()),
+        t.clock.clone(),
+        Arc::new(RandomSource::seeded(seed)),
+    )
 }
 
 async fn engine_on(url: &str, clock: Arc<ManualClock>, seed: u64, bank: Bank) -> (Engine, Store) {

@@ -4,6 +4,9 @@
 mod common;
 mod helpers;
 
+/// The database these suites run on (tests/engine_postgres runs them again on PostgreSQL).
+pub const BACKEND: certsprint::store::Backend = certsprint::store::Backend::Sqlite;
+
 mod answers;
 mod backups;
 mod exports;
@@ -13,6 +16,7 @@ mod mocks;
 mod picking;
 mod practice;
 mod scheduler;
+mod shards;
 mod sprints;
 mod stats;
 mod store;

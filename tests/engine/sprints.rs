@@ -3,7 +3,7 @@ use chrono::Duration;
 use certsprint::bank::Response;
 use certsprint::quiz::sprint::{Sprint, SprintResult, MAX_PLAYERS};
 use certsprint::quiz::{Rejection, SprintRefusal};
-use certsprint::store::{SprintAnswer, SprintState};
+use certsprint::store::{Backend, SprintAnswer, SprintState};
 
 use crate::common::{rejection as rule, wrong_answer};
 use crate::helpers::*;
@@ -385,12 +385,21 @@ async fn equal_score_and_time_is_a_tie_and_ratings_stay_level() {
     assert!((a.rating_after.rating - b.rating_after.rating).abs() < 1e-9);
 }
 
-/// Runs one SQL statement on the test database through a separate connection.
+/// Runs SQL on the test database through a separate connection.
 async fn exec(t: &TestEngine, sql: &str) {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
-    sqlx::query(sql).execute(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
+    match crate::BACKEND {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&t.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+    }
 }
 
 #[tokio::test]
@@ -406,14 +415,18 @@ async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_fin
         .await
         .unwrap();
     // The database refuses Bob's rating, half way through writing the result.
-    exec(
-        &t,
-        &format!(
+    let refuse_bob = match crate::BACKEND {
+        Backend::Sqlite => format!(
             "CREATE TRIGGER refuse_bob BEFORE INSERT ON ratings WHEN NEW.user_id = {BOB}
              BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
         ),
-    )
-    .await;
+        Backend::Postgres => format!(
+            "CREATE FUNCTION refuse_bob() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN IF NEW.user_id = {BOB} THEN RAISE EXCEPTION 'disk trouble'; END IF; RETURN NEW; END $$;
+             CREATE TRIGGER refuse_bob BEFORE INSERT ON ratings FOR EACH ROW EXECUTE FUNCTION refuse_bob()"
+        ),
+    };
+    exec(&t, &refuse_bob).await;
     play(&t, &running, ALICE, 5, Duration::seconds(2)).await;
     for (index, item) in running.items.iter().enumerate() {
         let answered = t
@@ -442,7 +455,14 @@ async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_fin
         }
     }
 
-    exec(&t, "DROP TRIGGER refuse_bob").await;
+    exec(
+        &t,
+        match crate::BACKEND {
+            Backend::Sqlite => "DROP TRIGGER refuse_bob",
+            Backend::Postgres => "DROP TRIGGER refuse_bob ON ratings",
+        },
+    )
+    .await;
     let result = t
         .engine
         .settle(GUILD, id)

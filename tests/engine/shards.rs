@@ -1,0 +1,147 @@
+//! Several processes on one database, each holding a range of gateway shards: each does the
+//! timed work of its own guilds only, and two processes that overlap (a redeploy) still post,
+//! close and reveal once.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+
+use certsprint::quiz::{Engine, ScheduleRequest};
+use certsprint::schedule::{close_due, Rule, Scheduler};
+use certsprint::shards::ShardRange;
+use certsprint::store::Snowflake;
+
+use crate::helpers::*;
+use crate::scheduler::Recorder;
+
+/// Guilds whose ids put them on shard 0 and shard 1 of two ((id >> 22) % 2).
+const ON_SHARD_0: Snowflake = 1_000 << 22;
+const ON_SHARD_1: Snowflake = (1_001 << 22) + 12_345;
+
+fn range(text: &str) -> Option<ShardRange> {
+    Some(text.parse().unwrap())
+}
+
+async fn daily_at_nine(engine: &Engine, guild: Snowflake, channel: Snowflake) {
+    engine
+        .set_up_schedule(ScheduleRequest {
+            guild,
+            channel,
+            exam: EXAM.into(),
+            rule: Rule::parse("09:00", "UTC", "daily").unwrap(),
+            window_minutes: 60,
+            mention_role: None,
+            created_by: 77,
+        })
+        .await
+        .unwrap();
+}
+
+fn guilds_of(recorder: &Recorder) -> Vec<Snowflake> {
+    let mut guilds: Vec<Snowflake> = recorder
+        .published
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|post| post.guild_id)
+        .collect();
+    guilds.sort();
+    guilds
+}
+
+#[tokio::test]
+async fn each_process_posts_and_closes_for_the_guilds_on_its_shards_only() {
+    assert_eq!(ShardRange::shard_of(ON_SHARD_0, 2), 0);
+    assert_eq!(ShardRange::shard_of(ON_SHARD_1, 2), 1);
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let first = process_for_shards(&t, range("0-0/2"), 1).await;
+    let second = process_for_shards(&t, range("1-1/2"), 2).await;
+    // Admins set schedules up through whichever process their guild's shard is on.
+    daily_at_nine(&first, ON_SHARD_0, 10).await;
+    daily_at_nine(&second, ON_SHARD_1, 20).await;
+
+    let (posts_a, posts_b) = (Arc::new(Recorder::default()), Arc::new(Recorder::default()));
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
+    Scheduler::new(first.clone(), posts_a.clone())
+        .pass()
+        .await
+        .unwrap();
+    Scheduler::new(second.clone(), posts_b.clone())
+        .pass()
+        .await
+        .unwrap();
+    assert_eq!(guilds_of(&posts_a), [ON_SHARD_0]);
+    assert_eq!(guilds_of(&posts_b), [ON_SHARD_1]);
+
+    t.advance(Duration::minutes(61));
+    assert_eq!(close_due(&first, posts_a.as_ref()).await.unwrap(), 1);
+    assert_eq!(close_due(&second, posts_b.as_ref()).await.unwrap(), 1);
+    let revealed = |recorder: &Recorder| -> Vec<Snowflake> {
+        recorder
+            .revealed
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|reveal| reveal.post.guild_id)
+            .collect()
+    };
+    assert_eq!(revealed(&posts_a), [ON_SHARD_0]);
+    assert_eq!(revealed(&posts_b), [ON_SHARD_1]);
+}
+
+#[tokio::test]
+async fn overlapping_processes_during_a_redeploy_post_and_reveal_once() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let old = process_for_shards(&t, range("0-1/2"), 1).await;
+    let new = process_for_shards(&t, range("0-1/2"), 2).await;
+    daily_at_nine(&old, ON_SHARD_0, 10).await;
+    daily_at_nine(&old, ON_SHARD_1, 20).await;
+
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
+    let (seen_old, seen_new) = (Arc::new(Recorder::default()), Arc::new(Recorder::default()));
+    let (old_scheduler, new_scheduler) = (
+        Scheduler::new(old.clone(), seen_old.clone()),
+        Scheduler::new(new.clone(), seen_new.clone()),
+    );
+    let (a, b) = tokio::join!(old_scheduler.pass(), new_scheduler.pass());
+    a.unwrap();
+    b.unwrap();
+    let mut posted = guilds_of(&seen_old);
+    posted.extend(guilds_of(&seen_new));
+    posted.sort();
+    assert_eq!(
+        posted,
+        [ON_SHARD_0, ON_SHARD_1],
+        "each occurrence posted once"
+    );
+
+    t.advance(Duration::minutes(61));
+    let (a, b) = tokio::join!(
+        close_due(&old, seen_old.as_ref()),
+        close_due(&new, seen_new.as_ref())
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 2, "each post closed once");
+    let reveals = seen_old.revealed.lock().unwrap().len() + seen_new.revealed.lock().unwrap().len();
+    assert_eq!(reveals, 2, "each post revealed once");
+}
+
+#[tokio::test]
+async fn a_process_without_a_range_serves_every_guild() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let all = process_for_shards(&t, None, 1).await;
+    daily_at_nine(&all, ON_SHARD_0, 10).await;
+    daily_at_nine(&all, ON_SHARD_1, 20).await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
+    let seen = Arc::new(Recorder::default());
+    Scheduler::new(all, seen.clone()).pass().await.unwrap();
+    assert_eq!(guilds_of(&seen), [ON_SHARD_0, ON_SHARD_1]);
+}
