@@ -78,6 +78,16 @@ enum Command {
         /// The backup to restore.
         file: PathBuf,
     },
+    /// Copy a SQLite database into an empty PostgreSQL one (stop the bot first), then compare
+    /// every table's row count. Both are brought to this build's schema first.
+    MigrateData {
+        /// The SQLite database to copy, e.g. sqlite:certsprint.db.
+        #[arg(long)]
+        from: String,
+        /// The empty PostgreSQL database to fill, e.g. postgres://certsprint@db/certsprint.
+        #[arg(long)]
+        to: String,
+    },
     /// Ask the running bot's /healthz: exit 0 when healthy, 1 with the reason otherwise.
     Health {
         /// Where the bot serves health and metrics (as given to `run`).
@@ -211,8 +221,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database is up to date: {}", common.database_url);
             Ok(ExitCode::SUCCESS)
         }
+        Command::MigrateData { from, to } => {
+            init_logging("warn");
+            migrate_data(&from, &to).await
+        }
         Command::Backup { file } => {
             init_logging("warn");
+            let url = config::database_url(&common.database_url)?;
+            anyhow::ensure!(Backend::of(&url) == Backend::Sqlite, POSTGRES_BACKUPS);
             anyhow::ensure!(
                 !file.exists(),
                 "{} already exists; choose a new file name",
@@ -230,6 +246,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { file } => {
             init_logging("warn");
             let url = config::database_url(&common.database_url)?;
+            anyhow::ensure!(Backend::of(&url) == Backend::Sqlite, POSTGRES_BACKUPS);
             let restored = certsprint::restore::restore(&file, &url).await?;
             println!(
                 "restored {} to {}",
@@ -282,6 +299,37 @@ async fn health(metrics_addr: Option<&str>) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `certsprint migrate-data`: SQLite in, PostgreSQL out, every row, counts compared.
+async fn migrate_data(from: &str, to: &str) -> anyhow::Result<ExitCode> {
+    let from = config::database_url(from)?;
+    let to = config::database_url(to)?;
+    anyhow::ensure!(
+        Backend::of(&from) == Backend::Sqlite && Backend::of(&to) == Backend::Postgres,
+        "migrate-data copies a SQLite database (--from sqlite:...) into a PostgreSQL one (--to postgres://...)"
+    );
+    // The bot must not write to the SQLite file while it is copied.
+    let _stopped = DatabaseLock::acquire(&database_file(&from)?)?;
+    let source = Store::open(&from)
+        .await
+        .with_context(|| format!("opening {from}"))?;
+    let target = Store::open(&to)
+        .await
+        .context("opening the PostgreSQL database")?;
+    let copied = source.copy_into(&target).await.context("copying")?;
+    let counted = target.table_counts().await?;
+    source.close().await;
+    target.close().await;
+    for (table, rows) in &copied.tables {
+        println!("{table:<16} {rows:>9} rows");
+    }
+    anyhow::ensure!(
+        copied.tables == counted,
+        "the copy's row counts differ from the source's: {counted:?}"
+    );
+    println!("copied every row; point DATABASE_URL at the PostgreSQL database and start the bot");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn open_store(common: &Common) -> anyhow::Result<Store> {

@@ -86,11 +86,24 @@ fn a_bad_setting_is_named_before_anything_starts() {
     );
     let output = certsprint(&dir)
         .arg("migrate")
-        .env("DATABASE_URL", "postgres://x")
+        .env("DATABASE_URL", "mysql://x")
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("DATABASE_URL must be a SQLite URL"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains(
+        "DATABASE_URL must be a SQLite URL such as sqlite:certsprint.db, or a PostgreSQL URL"
+    ));
+    // On PostgreSQL, backups belong to pg_dump and pg_restore: said before connecting anywhere.
+    for command in [["backup", "copy.db"], ["restore", "copy.db"]] {
+        let output = certsprint(&dir)
+            .args(command)
+            .env("DATABASE_URL", "postgres://certsprint@127.0.0.1:9/none")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("pg_dump and pg_restore"), "{said}");
+    }
 }
 
 #[test]

@@ -62,6 +62,7 @@ mod reviews;
 mod schedules;
 mod sprints;
 mod stats;
+mod transfer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -91,6 +92,7 @@ pub use sprints::{
     SprintState,
 };
 pub use stats::{AnswerTally, GroupTally};
+pub use transfer::TransferReport;
 
 /// What can go wrong in the store, in terms its callers act on.
 #[derive(Debug, thiserror::Error)]

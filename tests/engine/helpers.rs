@@ -162,8 +162,13 @@ impl TestEngine {
 
     /// An engine on another bank (the restart keeps the fixture bank).
     pub async fn with_bank(bank: Bank) -> TestEngine {
+        TestEngine::on_backend(crate::BACKEND, bank).await
+    }
+
+    /// An engine on a fresh database of either backend, whatever the suite's own.
+    pub async fn on_backend(backend: Backend, bank: Bank) -> TestEngine {
         let dir = tempfile::tempdir().unwrap();
-        let url = match crate::BACKEND {
+        let url = match backend {
             Backend::Sqlite => format!("sqlite:{}", dir.path().join("test.db").display()),
             Backend::Postgres => crate::common::postgres::database().await,
         };

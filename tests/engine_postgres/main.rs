@@ -27,6 +27,8 @@ mod health;
 #[path = "../engine/leaderboards.rs"]
 mod leaderboards;
 #[cfg(postgres_server)]
+mod migrate_data;
+#[cfg(postgres_server)]
 #[path = "../engine/mocks.rs"]
 mod mocks;
 #[cfg(postgres_server)]
