@@ -9,11 +9,12 @@ use super::render::answer::{next_question_row, result_content, result_embed};
 use super::render::picker::{picker_components, picker_content, positions};
 use super::render::question::{answer_components, explanation_embed, question_embed};
 use super::render::review::{
-    card_content, due_hint, next_due_line, next_review_row, outlook_content,
+    card_content, due_hint, new_card_line, next_due_line, next_review_row, outlook_content,
 };
 use super::reply::no_pings;
 use super::text::timestamp;
 use crate::bank::{ExamId, Question, Response};
+use crate::quiz::review::CardStep;
 use crate::quiz::{AnswerRequest, PersonalQuestion, QuizError, Rejection, ReviewDeal};
 use crate::store::{Post, PostMode};
 
@@ -81,6 +82,8 @@ pub async fn answer(press: &Press<'_>, post_id: i64, letters: &str) -> Result<()
     let mut content = result_content(&outcome);
     if review.is_some() {
         content = format!("{content}\n{}", next_due_line(outcome.review, engine.now()));
+    } else if let Some(CardStep::Created { .. }) = outcome.review {
+        content = format!("{content}\n{}", new_card_line());
     }
     let mut message = CreateInteractionResponseMessage::new()
         .content(content)

@@ -23,7 +23,11 @@ async fn berlin_schedule(bot: &TestBot) {
 async fn miss_daily(bot: &TestBot, user: u64) -> String {
     let message = bot.post_now().await;
     let result = bot.answer(user, &message, false).await;
-    assert!(text(&result["data"]).contains("Not quite"), "{result}");
+    let shown = text(&result["data"]);
+    assert!(
+        shown.contains("Not quite") && shown.contains("Added to your review cards"),
+        "{shown}"
+    );
     let post = bot
         .store
         .post(GUILD, post_id_of(&message))
@@ -170,7 +174,13 @@ async fn the_review_reminder_dm_arrives_at_the_hour_once_and_closed_dms_are_not_
     wait_for(|| bot.fake.dm_messages(PLAYER).len() == 2).await;
     wait_for(|| dm_attempts(closed).1 == 2).await;
 
+    let stray = bot.slash(PLAYER, "review", json!({"hour": 7})).await;
+    assert!(text(&stray).contains("remind:on"), "{}", text(&stray));
     let off = bot.slash(PLAYER, "review", json!({"remind": "off"})).await;
     assert!(text(&off).contains("Review reminder off"), "{}", text(&off));
+    bot.manual_clock()
+        .set(Utc.with_ymd_and_hms(2026, 11, 4, 17, 0, 0).unwrap());
+    wait_for(|| dm_attempts(closed).1 == 3).await;
+    assert_eq!(bot.fake.dm_messages(PLAYER).len(), 2, "switched off");
     bot.stop().await;
 }

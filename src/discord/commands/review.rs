@@ -2,6 +2,7 @@
 //! reminder (`remind:on [hour]`, `remind:off`).
 
 use super::{Context, Error};
+use crate::discord::context::user_error;
 use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::question_flow::review_view;
 use crate::discord::render::review::reminder_setting;
@@ -43,6 +44,11 @@ pub async fn review(
         ctx.send(private().content(reminder_setting(&reminder, zone.name())))
             .await?;
         return Ok(());
+    }
+    if hour.is_some() {
+        return Err(user_error(
+            "The hour sets the reminder: use `/review remind:on hour:...`.",
+        ));
     }
     let exam = exam.map(|text| parse_exam(ctx, &text)).transpose()?;
     let (content, embed, components) = review_view(data, guild, user, exam.as_ref(), false).await?;

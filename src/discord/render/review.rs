@@ -68,6 +68,11 @@ pub fn next_due_line(step: Option<CardStep>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Under a first miss anywhere else: the question now has a card.
+pub fn new_card_line() -> &'static str {
+    "🔁 Added to your review cards: `/review` brings it back when it is due."
+}
+
 /// /quiz's hint that reviews wait elsewhere.
 pub fn due_hint(due: u32) -> Option<String> {
     (due > 0).then(|| format!("🔁 {} due: `/review`", reviews(due)))
