@@ -113,6 +113,7 @@ async fn handle(
             user: owner,
             confirm,
         } => forget(&who, owner, confirm).await,
+        Action::NextReview { exam } => question_flow::next_review(&who, exam.as_deref()).await,
     }
 }
 

@@ -111,6 +111,10 @@ pub enum Action {
         index: usize,
         so_far: String,
     },
+    /// Deal the member's next due review card (of this exam, or of every exam).
+    NextReview {
+        exam: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +199,7 @@ impl Action {
                 Some(index) => format!("mr:{attempt}:{index}"),
                 None => format!("mr:{attempt}:r"),
             },
+            Action::NextReview { exam } => format!("rvn:{}", exam.as_deref().unwrap_or("*")),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -301,6 +306,12 @@ impl Action {
                 index: parts.next()?.parse().ok()?,
                 so_far: letters_or_empty(parts.next()?)?,
             },
+            "rvn" => {
+                let exam = parts.next()?;
+                Action::NextReview {
+                    exam: (exam != "*").then(|| exam.to_string()),
+                }
+            }
             _ => return None,
         };
         parts.next().is_none().then_some(action)
@@ -431,6 +442,10 @@ mod tests {
                 sprint: 8,
                 index: 1,
                 so_far: "B".into(),
+            },
+            Action::NextReview { exam: None },
+            Action::NextReview {
+                exam: Some("aip-c01".into()),
             },
         ] {
             let id = action.encode();

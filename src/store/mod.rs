@@ -40,7 +40,7 @@ pub use mocks::{MockRow, NewMock};
 pub use posts::{NewPost, Post, PostMode, PostState};
 pub use ratings::Rating;
 pub use reveals::OwedReveal;
-pub use reviews::ReviewCard;
+pub use reviews::{CardState, Reminder, ReminderOutcome, ReviewCard};
 pub use schedules::{NewSchedule, Schedule};
 pub use sprints::{
     JoinRefusal, LobbyEnd, NewSprint, PlayerOutcome, PlayerRow, SprintAnswer, SprintRow,

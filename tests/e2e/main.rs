@@ -15,4 +15,5 @@ mod competitions;
 mod exports;
 mod ops;
 mod personal;
+mod review;
 mod scheduled;

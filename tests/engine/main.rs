@@ -12,6 +12,7 @@ mod leaderboards;
 mod mocks;
 mod picking;
 mod practice;
+mod reviews;
 mod scheduler;
 mod sprints;
 mod stats;

@@ -6,5 +6,6 @@ pub mod controls;
 pub mod mock;
 pub mod picker;
 pub mod question;
+pub mod review;
 pub mod sprint;
 pub mod stats;
