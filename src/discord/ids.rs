@@ -111,6 +111,10 @@ pub enum Action {
         index: usize,
         so_far: String,
     },
+    /// /bank reports: mark a member's question report resolved (admins only).
+    ResolveReport {
+        flag: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +199,7 @@ impl Action {
                 Some(index) => format!("mr:{attempt}:{index}"),
                 None => format!("mr:{attempt}:r"),
             },
+            Action::ResolveReport { flag } => format!("rr:{flag}"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -300,6 +305,9 @@ impl Action {
                 sprint: parts.next()?.parse().ok()?,
                 index: parts.next()?.parse().ok()?,
                 so_far: letters_or_empty(parts.next()?)?,
+            },
+            "rr" => Action::ResolveReport {
+                flag: parts.next()?.parse().ok()?,
             },
             _ => return None,
         };
@@ -432,6 +440,7 @@ mod tests {
                 index: 1,
                 so_far: "B".into(),
             },
+            Action::ResolveReport { flag: 17 },
         ] {
             let id = action.encode();
             assert!(id.len() <= MAX_LEN);
