@@ -116,6 +116,8 @@ pub async fn stats(
     let guild = guild_of(ctx)?;
     let exam = exam.map(|text| parse_exam(ctx, &text)).transpose()?;
     let exam = exam.as_ref().map(|id| id.as_str());
+    // Every answer of the server is read: a large server can take longer than Discord's 3 s.
+    ctx.defer_ephemeral().await?;
     let stats = ctx.data().engine.item_stats(Some(guild), exam).await?;
     ctx.send(private().embed(stats_embed(exam, &stats))).await?;
     Ok(())
