@@ -115,6 +115,10 @@ pub enum Action {
     NextReview {
         exam: Option<String>,
     },
+    /// /bank reports: mark a member's question report resolved (admins only).
+    ResolveReport {
+        flag: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +204,7 @@ impl Action {
                 None => format!("mr:{attempt}:r"),
             },
             Action::NextReview { exam } => format!("rvn:{}", exam.as_deref().unwrap_or("*")),
+            Action::ResolveReport { flag } => format!("rr:{flag}"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -312,6 +317,9 @@ impl Action {
                     exam: (exam != "*").then(|| exam.to_string()),
                 }
             }
+            "rr" => Action::ResolveReport {
+                flag: parts.next()?.parse().ok()?,
+            },
             _ => return None,
         };
         parts.next().is_none().then_some(action)
@@ -447,6 +455,7 @@ mod tests {
             Action::NextReview {
                 exam: Some("aip-c01".into()),
             },
+            Action::ResolveReport { flag: 17 },
         ] {
             let id = action.encode();
             assert!(id.len() <= MAX_LEN);

@@ -14,6 +14,7 @@ mod question_flow;
 mod refusal;
 pub mod render;
 mod reply;
+mod reports_flow;
 mod sprint_flow;
 mod telemetry;
 pub mod text;

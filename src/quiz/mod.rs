@@ -3,10 +3,12 @@
 
 mod answering;
 mod background;
+mod bank_stats;
 pub mod calendar;
 mod exports;
 pub mod grading;
 mod health;
+pub mod item_stats;
 pub mod mock;
 pub mod picking;
 mod posting;
@@ -32,6 +34,7 @@ use crate::random::RandomSource;
 use crate::store::{Store, StoreError};
 
 pub use answering::{answerable, AnswerOutcome, AnswerRequest};
+pub use bank_stats::ReportResolution;
 pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;

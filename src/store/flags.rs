@@ -54,4 +54,45 @@ impl Store {
             })
             .collect())
     }
+
+    /// Marks an open report of this guild resolved; false if there is none open with that id
+    /// here (already resolved, or another guild's).
+    pub async fn resolve_flag(
+        &self,
+        guild: Snowflake,
+        flag_id: i64,
+        by: Snowflake,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE question_flags SET resolved_at = ?, resolved_by = ?
+             WHERE guild_id = ? AND flag_id = ? AND resolved_at IS NULL",
+        )
+        .bind(to_millis(now))
+        .bind(id_to_sql(by))
+        .bind(id_to_sql(guild))
+        .bind(flag_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Who resolved a report of this guild and when; None if it is open or not this guild's.
+    pub async fn flag_resolution(
+        &self,
+        guild: Snowflake,
+        flag_id: i64,
+    ) -> StoreResult<Option<(Snowflake, DateTime<Utc>)>> {
+        let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT resolved_by, resolved_at FROM question_flags WHERE guild_id = ? AND flag_id = ?",
+        )
+        .bind(id_to_sql(guild))
+        .bind(flag_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(match row {
+            Some((by, Some(at))) => Some((id_from_sql(by.unwrap_or(0)), from_millis(at))),
+            _ => None,
+        })
+    }
 }

@@ -10,6 +10,7 @@ mod common;
 mod harness;
 
 mod answering;
+mod bank_admin;
 mod commands;
 mod competitions;
 mod exports;

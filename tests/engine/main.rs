@@ -8,6 +8,7 @@ mod answers;
 mod backups;
 mod exports;
 mod health;
+mod item_stats;
 mod leaderboards;
 mod mocks;
 mod picking;

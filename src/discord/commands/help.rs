@@ -17,6 +17,8 @@ const HELP: &str = "
 `/daily setup channel exam time timezone [days] [window]` a question on a schedule
 `/daily now|list|pause|resume|remove` run and manage the schedules
 `/bank info` items per exam and domain
+`/bank stats [exam]` how each question performs, and the ones whose key needs checking
+`/bank reports` members' question reports, each with a resolve button
 `/data export` every member's points, accuracy and streaks as a CSV file
 
 **Rules**

@@ -1,6 +1,7 @@
 //! Pure rendering: views in, serenity builders out, within Discord's limits.
 
 pub mod answer;
+pub mod bank;
 pub mod board;
 pub mod controls;
 pub mod mock;
