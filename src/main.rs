@@ -148,6 +148,25 @@ enum BankCommand {
         #[arg(long, requires = "dir")]
         all_warnings: bool,
     },
+    /// Item statistics from the answers in a database: the questions whose key needs checking
+    /// and the worst of the rest. Reads only; safe while the bot runs.
+    Stats {
+        /// The database file (default: the one --database-url names).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// One guild's answers only (default: every guild's).
+        #[arg(long)]
+        guild: Option<u64>,
+        /// One exam's items only, e.g. aif-c01.
+        #[arg(long)]
+        exam: Option<String>,
+        /// Items per list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 #[derive(Args)]
@@ -209,6 +228,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             init_logging("warn");
             bank_check(&common, dir, only, json, strict, all_warnings)
+        }
+        Command::Bank {
+            command:
+                BankCommand::Stats {
+                    db,
+                    json,
+                    guild,
+                    exam,
+                    limit,
+                },
+        } => {
+            init_logging("warn");
+            let options = certsprint::item_report::Options { guild, exam, limit };
+            bank_stats(&common, db, json, options).await
         }
         Command::Practice(args) => {
             init_logging("warn");
@@ -397,6 +430,55 @@ fn bank_check(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `certsprint bank stats`: opens the database read-only (no lock needed: it never writes) and
+/// loads the banks as `bank check` does, so items are marked against the keys the bot uses.
+async fn bank_stats(
+    common: &Common,
+    db: Option<PathBuf>,
+    json: bool,
+    options: certsprint::item_report::Options,
+) -> anyhow::Result<ExitCode> {
+    let url = match db {
+        Some(file) => {
+            anyhow::ensure!(file.exists(), "{} does not exist", file.display());
+            format!("sqlite:{}", file.display())
+        }
+        None => config::database_url(&common.database_url)?,
+    };
+    let overlay = config::questions_dir(common.questions.clone())?;
+    let loaded = bank::load_layered(overlay.as_deref()).context("reading the question banks")?;
+    for problem in &loaded.problems {
+        eprintln!("warning: {problem}");
+    }
+    let store = Store::open_read_only(&url)
+        .await
+        .with_context(|| format!("opening {url} read-only"))?;
+    let engine = Engine::new(
+        store.clone(),
+        Arc::new(loaded.bank),
+        Arc::new(SystemClock),
+        Arc::new(RandomSource::from_os()),
+    );
+    if let Some(exam) = &options.exam {
+        anyhow::ensure!(
+            engine.bank.exam(exam).is_some(),
+            "there is no exam {exam:?} in the banks"
+        );
+    }
+    let stats = engine
+        .item_stats(options.guild, options.exam.as_deref())
+        .await;
+    store.close().await;
+    let stats = stats?;
+    let report = certsprint::item_report::ItemReport::new(&options, &stats);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_text());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn practice(common: &Common, args: PracticeArgs) -> anyhow::Result<ExitCode> {

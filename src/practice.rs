@@ -210,15 +210,7 @@ where
             .start_personal(TERMINAL_GUILD, TERMINAL_USER, &exam_id, options.domain)
             .await?;
         let question = &dealt.question;
-        write_question(
-            out,
-            &styles,
-            exam,
-            question,
-            number,
-            options,
-            dealt.from_review,
-        )?;
+        write_question(out, &styles, exam, question, number, options)?;
         let outcome = loop {
             let Line::Text(text) = read_line(out).await? else {
                 summary.interrupted = true;
@@ -304,19 +296,17 @@ fn write_question<W: Write>(
     question: &Question,
     number: u32,
     options: &PracticeOptions,
-    from_review: bool,
 ) -> std::io::Result<()> {
     let domain = exam
         .domain(question.domain)
         .map(|d| d.name.as_str())
         .unwrap_or("");
-    let review = if from_review { " · review" } else { "" };
     writeln!(out)?;
     writeln!(
         out,
         "{}",
         styles.heading.apply_to(format!(
-            "Question {number} of {} · {} · task {} {domain}{review}",
+            "Question {number} of {} · {} · task {} {domain}",
             options.count, exam.code, question.task
         ))
     )?;

@@ -3,6 +3,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+#[path = "common/mod.rs"]
+mod common;
+
 fn certsprint(dir: &tempfile::TempDir) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_certsprint"));
     command
@@ -399,4 +402,116 @@ fn run_refuses_a_metrics_address_other_machines_can_reach_unless_told() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr)
         .contains("CERTSPRINT_LOG_FORMAT must be text or json"));
+}
+
+/// `bank stats` on a database the engine filled: 30 members answer one channel question and
+/// only 4 get it (a key to check); another guild answers too. It reads while a bot holds the
+/// database, and never writes to it.
+#[tokio::test]
+async fn bank_stats_reads_the_answers_and_lists_the_key_to_check() {
+    use std::sync::Arc;
+
+    use certsprint::clock::ManualClock;
+    use certsprint::quiz::{AnswerRequest, Engine};
+    use certsprint::random::RandomSource;
+    use certsprint::store::Store;
+
+    const GUILD: u64 = 900_000_000_000_000_001;
+    const OTHER_GUILD: u64 = 900_000_000_000_000_002;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bot.db");
+    let store = Store::open(&format!("sqlite:{}", file.display()))
+        .await
+        .unwrap();
+    let loaded = certsprint::bank::load_layered(None).unwrap();
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let engine = Engine::new(
+        store.clone(),
+        Arc::new(loaded.bank),
+        clock.clone(),
+        Arc::new(RandomSource::seeded(3)),
+    );
+    let exam = engine.bank.exam_id("aif-c01").unwrap();
+    let mut asked = Vec::new();
+    for (guild, members, right) in [(GUILD, 30u64, 4u64), (OTHER_GUILD, 3, 3)] {
+        let (post, question) = engine
+            .claim_channel_post(guild, 1, &exam, None, chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        engine.mark_posted(guild, post.post_id, 77).await.unwrap();
+        for user in 0..members {
+            let response = if user < right {
+                certsprint::bank::Response(question.key.0.clone())
+            } else {
+                common::wrong_answer(&question)
+            };
+            let outcome = engine
+                .answer(AnswerRequest {
+                    guild,
+                    post_id: post.post_id,
+                    user: 10 + user,
+                    display_name: "member",
+                    response,
+                })
+                .await
+                .unwrap();
+            assert_eq!(outcome.correct, user < right);
+            clock.advance(chrono::Duration::seconds(5));
+        }
+        asked.push(question.id.clone());
+    }
+
+    // The bot still runs: it holds the lock and its connections are open.
+    let running = certsprint::database_lock::DatabaseLock::acquire(&file).unwrap();
+    let (stdout, _) = run_ok(&dir, &["bank", "stats", "--db", "bot.db"], true);
+    assert!(stdout.contains("Check the key"), "{stdout}");
+    let flagged_line = stdout
+        .lines()
+        .find(|line| line.contains(&asked[0]))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        flagged_line.contains(" 30 ") && flagged_line.contains("13%"),
+        "{flagged_line}"
+    );
+    assert!(flagged_line.contains("under 25% right"), "{flagged_line}");
+    drop(running);
+    store.close().await;
+
+    let before = std::fs::read(&file).unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["bank", "stats", "--db", "bot.db", "--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&run_ok(&dir, &all, true).0).unwrap()
+    };
+    let guild = GUILD.to_string();
+    let report = json(&["--guild", &guild]);
+    assert_eq!(report["guild"], guild.as_str());
+    let check = report["check_the_key"].as_array().unwrap();
+    assert_eq!(check.len(), 1, "{report}");
+    assert_eq!(check[0]["id"], asked[0].as_str());
+    assert_eq!(
+        (check[0]["answered"].as_u64(), check[0]["correct"].as_u64()),
+        (Some(30), Some(4))
+    );
+    assert_eq!(check[0]["key_checks"][0], "low_share_right");
+    assert!(
+        (check[0]["share_right"].as_f64().unwrap() - 4.0 / 30.0).abs() < 1e-9,
+        "{report}"
+    );
+    assert_eq!(check[0]["most_picked_wrong"]["count"], 26);
+    // The other guild's members are its own, and every guild together holds both.
+    let other = json(&["--guild", &OTHER_GUILD.to_string()]);
+    assert_eq!(other["answers"], 3, "{other}");
+    let everywhere = json(&[]);
+    assert_eq!(everywhere["answers"], 33, "{everywhere}");
+    let elsewhere = json(&["--exam", "aip-c01"]);
+    assert_eq!(elsewhere["answers"], 0, "{elsewhere}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "read-only: the file is unchanged"
+    );
+
+    let (_, stderr) = run_ok(&dir, &["bank", "stats", "--db", "missing.db"], false);
+    assert!(stderr.contains("missing.db does not exist"), "{stderr}");
 }

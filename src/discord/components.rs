@@ -15,7 +15,7 @@ use super::ids::Action;
 use super::question_flow::{self, Press};
 use super::render::board::{board_components, board_embed, BoardView};
 use super::reply::{no_pings, presser_name};
-use super::{mock_flow, sprint_flow};
+use super::{mock_flow, reports_flow, sprint_flow};
 use crate::bank::Scope;
 use crate::quiz::{QuizError, Rejection};
 use crate::store::Period;
@@ -113,6 +113,8 @@ async fn handle(
             user: owner,
             confirm,
         } => forget(&who, owner, confirm).await,
+        Action::NextReview { exam } => question_flow::next_review(&who, exam.as_deref()).await,
+        Action::ResolveReport { flag } => reports_flow::resolve(&who, flag).await,
     }
 }
 

@@ -111,6 +111,14 @@ pub enum Action {
         index: usize,
         so_far: String,
     },
+    /// Deal the member's next due review card (of this exam, or of every exam).
+    NextReview {
+        exam: Option<String>,
+    },
+    /// /bank reports: mark a member's question report resolved (admins only).
+    ResolveReport {
+        flag: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +203,8 @@ impl Action {
                 Some(index) => format!("mr:{attempt}:{index}"),
                 None => format!("mr:{attempt}:r"),
             },
+            Action::NextReview { exam } => format!("rvn:{}", exam.as_deref().unwrap_or("*")),
+            Action::ResolveReport { flag } => format!("rr:{flag}"),
         };
         debug_assert!(id.len() <= MAX_LEN, "custom_id too long: {id}");
         id
@@ -300,6 +310,15 @@ impl Action {
                 sprint: parts.next()?.parse().ok()?,
                 index: parts.next()?.parse().ok()?,
                 so_far: letters_or_empty(parts.next()?)?,
+            },
+            "rvn" => {
+                let exam = parts.next()?;
+                Action::NextReview {
+                    exam: (exam != "*").then(|| exam.to_string()),
+                }
+            }
+            "rr" => Action::ResolveReport {
+                flag: parts.next()?.parse().ok()?,
             },
             _ => return None,
         };
@@ -432,6 +451,11 @@ mod tests {
                 index: 1,
                 so_far: "B".into(),
             },
+            Action::NextReview { exam: None },
+            Action::NextReview {
+                exam: Some("aip-c01".into()),
+            },
+            Action::ResolveReport { flag: 17 },
         ] {
             let id = action.encode();
             assert!(id.len() <= MAX_LEN);

@@ -14,6 +14,7 @@ mod question_flow;
 mod refusal;
 pub mod render;
 mod reply;
+mod reports_flow;
 mod sprint_flow;
 mod telemetry;
 pub mod text;
@@ -142,6 +143,11 @@ pub async fn run_until(
         publisher.clone(),
         timers_stop.clone(),
     ));
+    let reminders = tokio::spawn(crate::schedule::run_reminders(
+        engine.clone(),
+        publisher.clone(),
+        timers_stop.clone(),
+    ));
     let closer = tokio::spawn(crate::schedule::run_closer(
         engine.clone(),
         publisher,
@@ -158,6 +164,7 @@ pub async fn run_until(
         scheduler.abort_handle(),
         sprint_timer.abort_handle(),
         closer.abort_handle(),
+        reminders.abort_handle(),
         gateway_watch.abort_handle(),
     ]);
     let shard_manager = client.shard_manager.clone();
@@ -174,6 +181,7 @@ pub async fn run_until(
     let _ = scheduler.await;
     let _ = sprint_timer.await;
     let _ = closer.await;
+    let _ = reminders.await;
     let _ = gateway_watch.await;
     if tokio::time::timeout(DRAIN_TIMEOUT, data.in_flight.drained())
         .await

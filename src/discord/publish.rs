@@ -17,13 +17,14 @@ use serenity::{
 
 use super::ids::Action;
 use super::render::question::{answer_components, question_embed, reveal_embed};
+use super::render::review::reminder_message;
 use super::render::sprint::{result_embed, sprint_components, sprint_embed};
 use super::reply::no_pings;
 use super::text::{escape, truncate};
 use crate::bank::{Bank, Question};
 use crate::ops::metrics::{self, RestStatus};
 use crate::quiz::sprint::{Sprint, SprintResult};
-use crate::quiz::Reveal;
+use crate::quiz::{Reveal, ReviewReminder};
 use crate::schedule::{PublishError, Publisher};
 use crate::store::{Post, Schedule};
 
@@ -187,6 +188,22 @@ impl Publisher for DiscordPublisher {
             .content(truncate(&text, 2000))
             .allowed_mentions(no_pings());
         retrying(|| dm.id.send_message(&self.http, message.clone())).await?;
+        Ok(())
+    }
+
+    async fn send_review_reminder(&self, reminder: &ReviewReminder) -> Result<(), PublishError> {
+        let member = UserId::new(reminder.user);
+        let dm = retrying(|| member.create_dm_channel(&self.http))
+            .await
+            .map_err(classify)?;
+        let message = CreateMessage::new()
+            .content(reminder_message(reminder))
+            .allowed_mentions(no_pings());
+        // Closed DMs answer 403 with code 50007 ("Cannot send messages to this user"), which
+        // `classify` reports as refused: the reminder loop does not try again that day.
+        retrying(|| dm.id.send_message(&self.http, message.clone()))
+            .await
+            .map_err(classify)?;
         Ok(())
     }
 }

@@ -8,10 +8,14 @@ use super::context::{user_error, Data, Error};
 use super::render::answer::{next_question_row, result_content, result_embed};
 use super::render::picker::{picker_components, picker_content, positions};
 use super::render::question::{answer_components, explanation_embed, question_embed};
+use super::render::review::{
+    card_content, due_hint, new_card_line, next_due_line, next_review_row, outlook_content,
+};
 use super::reply::no_pings;
 use super::text::timestamp;
 use crate::bank::{ExamId, Question, Response};
-use crate::quiz::{AnswerRequest, PersonalQuestion, QuizError, Rejection};
+use crate::quiz::review::CardStep;
+use crate::quiz::{AnswerRequest, PersonalQuestion, QuizError, Rejection, ReviewDeal};
 use crate::store::{Post, PostMode};
 
 /// Who pressed what, where.
@@ -71,13 +75,27 @@ pub async fn answer(press: &Press<'_>, post_id: i64, letters: &str) -> Result<()
     };
     let post = engine.post(press.guild, post_id).await?;
     let personal = post.as_ref().filter(|p| p.mode == PostMode::Personal);
+    let review = match personal {
+        Some(post) => engine.review_post(post.post_id).await?,
+        None => None,
+    };
+    let mut content = result_content(&outcome);
+    if review.is_some() {
+        content = format!("{content}\n{}", next_due_line(outcome.review, engine.now()));
+    } else if let Some(CardStep::Created { .. }) = outcome.review {
+        content = format!("{content}\n{}", new_card_line());
+    }
     let mut message = CreateInteractionResponseMessage::new()
-        .content(result_content(&outcome))
+        .content(content)
         .embed(result_embed(&outcome))
         .allowed_mentions(no_pings());
     if let Some(post) = personal {
-        // "Next question" keeps the exam and the domain the member asked /quiz for.
-        let row = next_question_row(&outcome.question.exam, post.practice_domain);
+        let row = match &review {
+            // A review's next step is the next due card, in the exam /review was narrowed to.
+            Some(scope) => next_review_row(scope.as_deref()),
+            // "Next question" keeps the exam and the domain the member asked /quiz for.
+            None => next_question_row(&outcome.question.exam, post.practice_domain),
+        };
         message = message.components(vec![row]);
     }
     // On a private message (a personal question or a picker) the result replaces it; on a
@@ -201,10 +219,14 @@ async fn timed_out_practice(
         timestamp(post.closes_at, 'R'),
         crate::quiz::PERSONAL_WINDOW.num_minutes()
     );
+    let next = match press.data.engine.review_post(post.post_id).await? {
+        Some(scope) => next_review_row(scope.as_deref()),
+        None => next_question_row(&post.exam, post.practice_domain),
+    };
     let message = CreateInteractionResponseMessage::new()
         .content(content)
         .embed(explanation_embed(question, false))
-        .components(vec![next_question_row(&post.exam, post.practice_domain)])
+        .components(vec![next])
         .allowed_mentions(no_pings());
     press
         .respond(if press.on_private_message() {
@@ -232,17 +254,86 @@ pub fn personal_question_parts(
         .bank
         .exam(&dealt.question.exam)
         .ok_or_else(|| user_error("That exam is no longer loaded."))?;
-    let content = if dealt.from_review {
-        "🔁 A question you missed before, due for review."
-    } else {
-        "Your practice question (only you see it)."
+    let content = match due_hint(dealt.reviews_due) {
+        Some(hint) => format!("Your practice question (only you see it). {hint}"),
+        None => "Your practice question (only you see it).".to_string(),
     };
     // Ordering and matching show an Answer button that opens the picker as its own message,
     // keeping the question in view.
     let components = answer_components(&dealt.question, dealt.post.post_id, false);
     Ok((
-        content.to_string(),
+        content,
         question_embed(exam, &dealt.question, &dealt.post),
         components,
     ))
+}
+
+/// The private message that deals a review card: (content, embed, components).
+pub fn review_card_parts(
+    data: &Data,
+    dealt: &PersonalQuestion,
+) -> Result<
+    (
+        String,
+        serenity::CreateEmbed,
+        Vec<serenity::CreateActionRow>,
+    ),
+    Error,
+> {
+    let (_, embed, components) = personal_question_parts(data, dealt)?;
+    Ok((card_content(dealt.reviews_due), embed, components))
+}
+
+/// What /review or "Next review" shows: the next due card, or (no embed, no controls) what is
+/// due later.
+pub type ReviewView = (
+    String,
+    Option<serenity::CreateEmbed>,
+    Vec<serenity::CreateActionRow>,
+);
+
+pub async fn review_view(
+    data: &Data,
+    guild: u64,
+    user: u64,
+    exam: Option<&ExamId>,
+    finished: bool,
+) -> Result<ReviewView, Error> {
+    let engine = &data.engine;
+    Ok(match engine.start_review(guild, user, exam).await? {
+        ReviewDeal::Card(dealt) => {
+            let (content, embed, components) = review_card_parts(data, &dealt)?;
+            (content, Some(embed), components)
+        }
+        ReviewDeal::NothingDue(outlook) => (
+            outlook_content(&outlook, engine.now(), finished),
+            None,
+            vec![],
+        ),
+    })
+}
+
+/// "Next review" under a review result: the next due card in place, or the outlook.
+pub async fn next_review(press: &Press<'_>, exam: Option<&str>) -> Result<(), Error> {
+    let exam: Option<ExamId> = match exam {
+        Some(id) => Some(
+            press
+                .data
+                .engine
+                .bank
+                .exam_id(id)
+                .ok_or_else(|| QuizError::Rejected(Rejection::UnknownExam(id.to_string())))?,
+        ),
+        None => None,
+    };
+    let (content, embed, components) =
+        review_view(press.data, press.guild, press.user, exam.as_ref(), true).await?;
+    let message = CreateInteractionResponseMessage::new()
+        .content(content)
+        .embeds(embed.into_iter().collect())
+        .components(components)
+        .allowed_mentions(no_pings());
+    press
+        .respond(CreateInteractionResponse::UpdateMessage(message))
+        .await
 }

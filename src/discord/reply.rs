@@ -31,6 +31,16 @@ pub fn is_admin(ctx: Context<'_>) -> bool {
     permissions.is_some_and(|p| p.administrator() || p.manage_guild())
 }
 
+/// `is_admin` for a button or select press: the pressing member's permissions as Discord
+/// computed them for this interaction.
+pub fn press_is_admin(press: &serenity::ComponentInteraction) -> bool {
+    press
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.administrator() || p.manage_guild())
+}
+
 /// `is_admin` as a refusal with words the member can act on.
 pub fn require_admin(ctx: Context<'_>) -> Result<(), Error> {
     if is_admin(ctx) {

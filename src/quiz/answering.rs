@@ -16,7 +16,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::calendar::{day_start, local_day};
 use super::grading::{check_shape, is_correct};
-use super::review::{after_answer, CardChange};
+use super::review::CardStep;
+use super::review_queue::record_card;
 use super::scoring::{points, Streak};
 use super::{Engine, QuizError, QuizResult, Rejection};
 use crate::bank::{Bank, Key, Kind, Question, Response};
@@ -46,6 +47,8 @@ pub struct AnswerOutcome {
     pub points: u32,
     /// The member's streak after this answer (scheduled questions only).
     pub streak: Option<Streak>,
+    /// What the answer did to the member's review card for this question.
+    pub review: Option<CardStep>,
 }
 
 /// An answer waiting for the writer.
@@ -290,20 +293,7 @@ impl Writer {
             )
             .await?;
         }
-        let card = tx
-            .review_card(request.guild, request.user, &question.id)
-            .await?;
-        match after_answer(card, &question.id, &question.exam, correct, now) {
-            CardChange::Save(card) => {
-                tx.save_review_card(request.guild, request.user, &card, now)
-                    .await?
-            }
-            CardChange::Retire => {
-                tx.retire_review_card(request.guild, request.user, &question.id)
-                    .await?
-            }
-            CardChange::Keep => {}
-        }
+        let review = record_card(tx, request.guild, request.user, &question, correct, now).await?;
 
         Ok(AnswerOutcome {
             key: question.key.clone(),
@@ -311,6 +301,7 @@ impl Writer {
             correct,
             points,
             streak,
+            review,
         })
     }
 

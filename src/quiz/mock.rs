@@ -13,6 +13,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::grading::{check_shape, is_correct};
+use super::review_queue::record_card;
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{Exam, ExamId, Kind, Question, Response};
 use crate::store::{MockRow, NewMock, Snowflake, WriteTx};
@@ -475,6 +476,18 @@ impl Engine {
     ) -> QuizResult<MockReport> {
         let submitted_at = if timed_out { row.ends_at } else { self.now() };
         let report = self.report(&row, submitted_at, timed_out)?;
+        // Items answered wrong become review cards (an unanswered item tells nothing).
+        for item in report.items.iter().filter(|item| item.response.is_some()) {
+            record_card(
+                tx,
+                row.guild_id,
+                row.user_id,
+                &item.question,
+                item.correct,
+                submitted_at,
+            )
+            .await?;
+        }
         tx.finish_mock(
             row.guild_id,
             row.attempt_id,

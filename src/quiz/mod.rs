@@ -3,10 +3,12 @@
 
 mod answering;
 mod background;
+mod bank_stats;
 pub mod calendar;
 mod exports;
 pub mod grading;
 mod health;
+pub mod item_stats;
 pub mod mock;
 pub mod picking;
 mod posting;
@@ -14,6 +16,7 @@ pub mod ratings;
 pub mod readiness;
 mod reports;
 pub mod review;
+mod review_queue;
 mod schedules;
 pub mod scoring;
 mod signals;
@@ -31,9 +34,11 @@ use crate::random::RandomSource;
 use crate::store::{Store, StoreError};
 
 pub use answering::{answerable, AnswerOutcome, AnswerRequest};
+pub use bank_stats::ReportResolution;
 pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
 pub use readiness::Readiness;
+pub use review_queue::{ReviewDeal, ReviewOutlook, ReviewReminder, DEFAULT_REMINDER_HOUR};
 pub use schedules::{ScheduleRequest, ScheduleSaved};
 pub use signals::{Signal, Signals};
 pub use standings::PAGE_SIZE;

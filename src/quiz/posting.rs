@@ -19,8 +19,9 @@ const RECENT_DAYS: i64 = 30;
 pub struct PersonalQuestion {
     pub post: Post,
     pub question: Arc<Question>,
-    /// Drawn from the member's review queue (a question they missed before).
-    pub from_review: bool,
+    /// The member's review cards due now (for /quiz a hint to run /review; for /review the
+    /// count including this card).
+    pub reviews_due: u32,
 }
 
 /// Everything shown when a channel question closes.
@@ -94,8 +95,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Deals a member a personal practice question: a due review card first, else a fresh item
-    /// weighted by the blueprint and unseen lately.
+    /// Deals a member a personal practice question: a fresh item weighted by the blueprint and
+    /// unseen lately (due review cards are /review's; the count of them comes along as a hint).
     pub async fn start_personal(
         &self,
         guild: Snowflake,
@@ -114,29 +115,15 @@ impl Engine {
             }
         }
         let now = self.now();
-        let due = self
+        let (reviews_due, _) = self.store.review_due_count(guild, user, now).await?;
+        let recent = self
             .store
-            .review_queue(guild, user, Some(&exam.id), 50)
+            .recently_answered(guild, user, now - Duration::days(RECENT_DAYS))
             .await?;
-        let review = due
-            .iter()
-            .filter(|card| card.due_at <= now)
-            .filter_map(|card| self.bank.question(&card.question_id))
-            .find(|q| domain.is_none_or(|d| q.domain == d))
-            .cloned();
-        let from_review = review.is_some();
-        let question = match review {
-            Some(question) => question,
-            None => {
-                let recent = self
-                    .store
-                    .recently_answered(guild, user, now - Duration::days(RECENT_DAYS))
-                    .await?;
-                self.random
-                    .with(|rng| next_for_member(exam, domain, &recent, rng))
-                    .ok_or_else(|| Rejection::NoQuestions(exam.code.clone()))?
-            }
-        };
+        let question = self
+            .random
+            .with(|rng| next_for_member(exam, domain, &recent, rng))
+            .ok_or_else(|| Rejection::NoQuestions(exam.code.clone()))?;
         let mut tx = self.store.begin().await?;
         tx.ensure_guild(guild, now).await?;
         let post = tx
@@ -165,7 +152,7 @@ impl Engine {
         Ok(PersonalQuestion {
             post,
             question,
-            from_review,
+            reviews_due,
         })
     }
 

@@ -43,4 +43,6 @@ pub struct Signals {
     pub closer: Signal,
     /// A sprint or mock exam started or changed its deadline.
     pub timer: Signal,
+    /// A member turned a review reminder on or off, or changed its hour.
+    pub reminders: Signal,
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::bank::Question;
 use crate::quiz::sprint::{Sprint, SprintResult};
-use crate::quiz::Reveal;
+use crate::quiz::{Reveal, ReviewReminder};
 use crate::store::{Post, Schedule, Snowflake};
 
 /// Why a message could not be sent.
@@ -59,4 +59,11 @@ pub trait Publisher: Send + Sync + 'static {
         schedule: &Schedule,
         reason: &str,
     ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Sends a member their review reminder by DM. `Refused`: Discord will not deliver it
+    /// (the member closed DMs, error 50007, or left), so trying again that day cannot help.
+    fn send_review_reminder(
+        &self,
+        reminder: &ReviewReminder,
+    ) -> impl Future<Output = Result<(), PublishError>> + Send;
 }

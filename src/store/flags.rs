@@ -56,4 +56,47 @@ impl Store {
             })
             .collect())
     }
+
+    /// Marks an open report of this guild resolved; false if there is none open with that id
+    /// here (already resolved, or another guild's).
+    pub async fn resolve_flag(
+        &self,
+        guild: Snowflake,
+        flag_id: i64,
+        by: Snowflake,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE question_flags SET resolved_at = $1, resolved_by = $2
+             WHERE guild_id = $3 AND flag_id = $4 AND resolved_at IS NULL",
+        )
+        .bind(to_millis(now))
+        .bind(id_to_sql(by))
+        .bind(id_to_sql(guild))
+        .bind(flag_id)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Who resolved a report of this guild and when; None if it is open or not this guild's.
+    pub async fn flag_resolution(
+        &self,
+        guild: Snowflake,
+        flag_id: i64,
+    ) -> StoreResult<Option<(Snowflake, DateTime<Utc>)>> {
+        let row: Option<(Option<i64>, Option<i64>)> = with_pool!(self.reader, |db| {
+            sqlx::query_as(
+            "SELECT resolved_by, resolved_at FROM question_flags WHERE guild_id = $1 AND flag_id = $2",
+        )
+        .bind(id_to_sql(guild))
+        .bind(flag_id)
+        .fetch_optional(db).await
+        })?;
+        Ok(match row {
+            Some((by, Some(at))) => Some((id_from_sql(by.unwrap_or(0)), from_millis(at))),
+            _ => None,
+        })
+    }
 }

@@ -131,6 +131,7 @@ impl Store {
         for table in [
             "score_totals",
             "review_cards",
+            "review_reminders",
             "question_flags",
             "ratings",
             "mock_attempts",

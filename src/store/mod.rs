@@ -51,6 +51,7 @@ mod answers;
 mod exports;
 mod flags;
 mod guilds;
+mod item_stats;
 mod leaderboard;
 mod maintenance;
 mod members;
@@ -78,6 +79,7 @@ use crate::shards::ShardRange;
 pub use answers::{AnswerRow, NewAnswer, OptionTally};
 pub use exports::{AnswerRecord, MemberSummary};
 pub use flags::Flag;
+pub use item_stats::{PostMemberItem, PostResponseCount, RecordedResponses};
 pub use leaderboard::{BoardRow, Period, Standing};
 pub use maintenance::{check_copy, database_file, CopyCheck};
 pub use members::Member;
@@ -85,7 +87,7 @@ pub use mocks::{MockRow, NewMock};
 pub use posts::{NewPost, Post, PostMode, PostState};
 pub use ratings::Rating;
 pub use reveals::OwedReveal;
-pub use reviews::ReviewCard;
+pub use reviews::{CardState, Reminder, ReminderOutcome, ReviewCard};
 pub use schedules::{NewSchedule, Schedule};
 pub use sprints::{
     JoinRefusal, LobbyEnd, NewSprint, PlayerOutcome, PlayerRow, SprintAnswer, SprintRow,

@@ -18,6 +18,8 @@ const TABLES: &[(&str, Option<&str>)] = &[
     ("answers", None),
     ("score_totals", None),
     ("review_cards", None),
+    ("review_posts", None),
+    ("review_reminders", None),
     ("question_flags", Some("flag_id")),
     ("sprints", Some("sprint_id")),
     ("sprint_players", None),

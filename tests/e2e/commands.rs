@@ -25,6 +25,7 @@ async fn the_command_surface_is_registered_as_documented() {
             "leaderboard",
             "mock",
             "quiz",
+            "review",
             "sprint",
             "stats"
         ]

@@ -10,9 +10,11 @@ mod common;
 mod harness;
 
 mod answering;
+mod bank_admin;
 mod commands;
 mod competitions;
 mod exports;
 mod ops;
 mod personal;
+mod review;
 mod scheduled;

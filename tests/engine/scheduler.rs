@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 use certsprint::bank::Question;
 use certsprint::quiz::sprint::{Sprint, SprintResult};
-use certsprint::quiz::{Reveal, ScheduleRequest};
+use certsprint::quiz::{Reveal, ReviewReminder, ScheduleRequest};
 use certsprint::schedule::closer::{reveal_pause, REVEAL_ATTEMPTS};
 use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Rule, Scheduler};
 use certsprint::store::{Post, PostState, Schedule, Snowflake};
@@ -39,6 +39,13 @@ pub struct Recorder {
     pub results: Mutex<Vec<i64>>,
     /// The next N result posts fail temporarily.
     pub flaky_results: Mutex<u32>,
+    /// Review reminders sent by DM.
+    pub reminders: Mutex<Vec<ReviewReminder>>,
+    /// Members whose DMs are closed (every reminder refused), and every attempt at them.
+    pub closed_dms: Mutex<Vec<Snowflake>>,
+    pub refused_reminders: Mutex<Vec<ReviewReminder>>,
+    /// The next N reminders fail temporarily.
+    pub flaky_reminders: Mutex<u32>,
 }
 
 impl Publisher for Recorder {
@@ -120,6 +127,26 @@ impl Publisher for Recorder {
             .lock()
             .unwrap()
             .push((schedule.schedule_id, reason.to_string()));
+        Ok(())
+    }
+
+    async fn send_review_reminder(&self, reminder: &ReviewReminder) -> Result<(), PublishError> {
+        if self.closed_dms.lock().unwrap().contains(&reminder.user) {
+            self.refused_reminders
+                .lock()
+                .unwrap()
+                .push(reminder.clone());
+            return Err(PublishError::Refused(
+                "Cannot send messages to this user (50007)".into(),
+            ));
+        }
+        let mut flaky = self.flaky_reminders.lock().unwrap();
+        if *flaky > 0 {
+            *flaky -= 1;
+            return Err(PublishError::Unavailable("502".into()));
+        }
+        drop(flaky);
+        self.reminders.lock().unwrap().push(reminder.clone());
         Ok(())
     }
 }

@@ -24,6 +24,9 @@ mod exports;
 #[path = "../engine/health.rs"]
 mod health;
 #[cfg(postgres_server)]
+#[path = "../engine/item_stats.rs"]
+mod item_stats;
+#[cfg(postgres_server)]
 #[path = "../engine/leaderboards.rs"]
 mod leaderboards;
 #[cfg(postgres_server)]
@@ -37,6 +40,9 @@ mod picking;
 #[cfg(postgres_server)]
 #[path = "../engine/practice.rs"]
 mod practice;
+#[cfg(postgres_server)]
+#[path = "../engine/reviews.rs"]
+mod reviews;
 #[cfg(postgres_server)]
 #[path = "../engine/scheduler.rs"]
 mod scheduler;

@@ -92,6 +92,8 @@ struct State {
     delays: Vec<Delay>,
     violations: Vec<String>,
     dm_channels: Vec<(u64, u64)>,
+    /// Users who closed their DMs: messages to their DM channel get 403, code 50007.
+    closed_dms: Vec<u64>,
     /// Tokens of killed bots: refused by REST and the gateway.
     revoked: Vec<String>,
     /// Enforced nonces: (channel, nonce) -> message id.
@@ -171,6 +173,11 @@ impl FakeDiscord {
 
     pub fn deny_channel(&self, channel: u64) {
         self.state.lock().unwrap().denied.push(channel);
+    }
+
+    /// The user closes their DMs to the bot (Discord then answers 50007 to every DM).
+    pub fn close_dms(&self, user: u64) {
+        self.state.lock().unwrap().closed_dms.push(user);
     }
 
     // --- the gateway ---

@@ -285,6 +285,13 @@ fn channel_refusal(fake: &FakeDiscord, channel: u64) -> Option<(u16, Option<Valu
     if state.denied.contains(&channel) {
         return Some(error(403, 50013, "Missing Permissions"));
     }
+    let closed_dm = state
+        .dm_channels
+        .iter()
+        .any(|(user, dm)| *dm == channel && state.closed_dms.contains(user));
+    if closed_dm {
+        return Some(error(403, 50007, "Cannot send messages to this user"));
+    }
     None
 }
 

@@ -1,7 +1,10 @@
-//! /bank info and /bank report.
+//! /bank info and /bank report for members; /bank stats and /bank reports for admins (each
+//! with the server-side admin check on the subcommand itself, since the others are for everyone).
 
-use super::{Context, Error};
+use super::{admin_only, Context, Error};
 use crate::discord::context::user_error;
+use crate::discord::exams::{autocomplete_exam, parse_exam};
+use crate::discord::render::bank::{reports_message, stats_embed};
 use crate::discord::reply::{guild_of, private};
 use crate::discord::text::{escape, truncate};
 
@@ -9,7 +12,7 @@ use crate::discord::text::{escape, truncate};
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("info", "report"),
+    subcommands("info", "report", "stats", "reports"),
     subcommand_required
 )]
 pub async fn bank(_ctx: Context<'_>) -> Result<(), Error> {
@@ -99,5 +102,33 @@ pub async fn report(
         .await?;
     ctx.send(private().content(format!("Thanks: #{id} is flagged for the admins to check.")))
         .await?;
+    Ok(())
+}
+
+/// Item statistics: the questions whose key needs checking, and the worst of the rest (admins).
+#[poise::command(slash_command, guild_only, check = "admin_only")]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Only this exam"]
+    #[autocomplete = "autocomplete_exam"]
+    exam: Option<String>,
+) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let exam = exam.map(|text| parse_exam(ctx, &text)).transpose()?;
+    let exam = exam.as_ref().map(|id| id.as_str());
+    // Every answer of the server is read: a large server can take longer than Discord's 3 s.
+    ctx.defer_ephemeral().await?;
+    let stats = ctx.data().engine.item_stats(Some(guild), exam).await?;
+    ctx.send(private().embed(stats_embed(exam, &stats))).await?;
+    Ok(())
+}
+
+/// Members' open question reports, each with a button to mark it resolved (admins).
+#[poise::command(slash_command, guild_only, check = "admin_only")]
+pub async fn reports(ctx: Context<'_>) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let flags = ctx.data().engine.open_reports(guild).await?;
+    let (embed, rows) = reports_message(&flags);
+    ctx.send(private().embed(embed).components(rows)).await?;
     Ok(())
 }

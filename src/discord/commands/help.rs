@@ -5,7 +5,8 @@ use crate::discord::reply::private;
 
 const HELP: &str = "
 **Play**
-`/quiz [exam] [domain]` a private practice question (missed ones come back for review)
+`/quiz [exam] [domain]` a private practice question
+`/review [exam]` your due review cards (missed questions, scheduled by FSRS); `/review remind:on [hour]` a daily DM when due
 `/leaderboard [exam] [period]` this week, this month or all time
 `/stats show [user] [exam]` accuracy by exam, domain and task; streaks; readiness; review queue
 `/stats export` your own answers in this server as a CSV file
@@ -16,6 +17,8 @@ const HELP: &str = "
 `/daily setup channel exam time timezone [days] [window]` a question on a schedule
 `/daily now|list|pause|resume|remove` run and manage the schedules
 `/bank info` items per exam and domain
+`/bank stats [exam]` how each question performs, and the ones whose key needs checking
+`/bank reports` members' question reports, each with a resolve button
 `/data export` every member's points, accuracy and streaks as a CSV file
 
 **Rules**

@@ -8,6 +8,7 @@ mod help;
 mod leaderboard;
 mod mock;
 mod quiz;
+mod review;
 mod sprint;
 mod stats;
 
@@ -22,6 +23,7 @@ pub fn all() -> Vec<Command> {
     let commands = vec![
         daily::daily(),
         quiz::quiz(),
+        review::review(),
         mock::mock(),
         sprint::sprint(),
         leaderboard::leaderboard(),

@@ -5,7 +5,7 @@ use crate::discord::exams::{autocomplete_exam, parse_exam};
 use crate::discord::question_flow::personal_question_parts;
 use crate::discord::reply::{guild_of, private};
 
-/// A private practice question (missed ones come back for review).
+/// A private practice question (missed ones come back in /review).
 #[poise::command(slash_command, guild_only)]
 pub async fn quiz(
     ctx: Context<'_>,

@@ -123,7 +123,7 @@ pub fn stats_embed(stats: &MemberStats, fallback_name: &str, now: DateTime<Utc>)
             })
             .collect();
         format!(
-            "{} due of {} · `/quiz` serves due reviews first\n{}",
+            "{} due of {} · `/review` serves them\n{}",
             stats.reviews_due,
             stats.reviews_total,
             next.join("\n")

@@ -65,6 +65,9 @@ impl Engine {
             })
             .into());
         }
+        // A sprint miss becomes a review card like any other (and a right answer grades one).
+        self.record_review_answers(guild, user, &[(question.as_ref(), correct)], now)
+            .await?;
         let sprint = self.load_sprint(guild, sprint_id).await?;
         let result = if sprint.players.iter().all(|p| p.finished_at.is_some()) {
             self.settle(guild, sprint_id).await?

@@ -1,0 +1,315 @@
+//! /review: dealing a member's due cards one by one, what is due later, every mode's misses
+//! turned into cards, and the opt-in daily reminder's bookkeeping.
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::{day_start, local_day};
+use super::posting::PERSONAL_WINDOW;
+use super::review::{after_answer, CardStep};
+use super::{Engine, PersonalQuestion, QuizResult, Rejection};
+use crate::bank::{ExamId, Question};
+use crate::store::{
+    NewPost, PostMode, PostState, Reminder, ReminderOutcome, Snowflake, StoreResult, WriteTx,
+};
+
+/// The reminder hour when a member names none (in the guild's zone).
+pub const DEFAULT_REMINDER_HOUR: u8 = 18;
+
+/// What is due, as of now, and later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewOutlook {
+    pub due_now: u32,
+    /// Falling due during tomorrow (the guild's calendar day).
+    pub due_tomorrow: u32,
+    /// Falling due from now through the next seven days.
+    pub due_this_week: u32,
+    /// The soonest card not yet due.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+/// What /review deals.
+#[derive(Debug, Clone)]
+pub enum ReviewDeal {
+    /// The soonest due card as a private question; `reviews_due` counts it too.
+    Card(PersonalQuestion),
+    /// Nothing is due now.
+    NothingDue(ReviewOutlook),
+}
+
+/// A member whose reminder is owed now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewReminder {
+    pub guild: Snowflake,
+    pub user: Snowflake,
+    pub due: u32,
+    /// The guild-local day it is for.
+    pub day: i32,
+}
+
+/// Writes what an answer (in any mode) does to the member's card for `question`, in the
+/// answer's transaction.
+pub(super) async fn record_card(
+    tx: &mut WriteTx,
+    guild: Snowflake,
+    user: Snowflake,
+    question: &Question,
+    correct: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<CardStep>> {
+    let card = tx.review_card(guild, user, &question.id).await?;
+    let after = after_answer(card, &question.id, &question.exam, correct, now);
+    if let Some(card) = &after.save {
+        tx.save_review_card(guild, user, card, now).await?;
+    }
+    Ok(after.step)
+}
+
+impl Engine {
+    /// Records answers given outside the `answers` table (sprints, mock exams) on the member's
+    /// review cards, in one transaction.
+    pub(super) async fn record_review_answers(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        answers: &[(&Question, bool)],
+        at: DateTime<Utc>,
+    ) -> QuizResult<()> {
+        let mut tx = self.store.begin().await?;
+        for (question, correct) in answers {
+            record_card(&mut tx, guild, user, question, *correct, at).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deals the member's soonest due card (of `exam`, if given) as a private question.
+    pub async fn start_review(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: Option<&ExamId>,
+    ) -> QuizResult<ReviewDeal> {
+        let now = self.now();
+        let exam = exam.map(|id| id.as_str());
+        let (due_total, _) = self.store.review_due_count(guild, user, now).await?;
+        let queue = self
+            .store
+            .review_queue(guild, user, exam, due_total.max(1))
+            .await?;
+        let due: Vec<_> = queue.iter().filter(|card| card.due_at <= now).collect();
+        // A card whose item left the bank cannot be shown; it waits in case the item returns.
+        let Some(question) = due
+            .iter()
+            .find_map(|card| self.bank.question(&card.question_id))
+            .cloned()
+        else {
+            return Ok(ReviewDeal::NothingDue(
+                self.review_outlook(guild, user, exam).await?,
+            ));
+        };
+        let mut tx = self.store.begin().await?;
+        tx.ensure_guild(guild, now).await?;
+        let post = tx
+            .insert_post(
+                &NewPost {
+                    guild_id: guild,
+                    channel_id: None,
+                    mode: PostMode::Personal,
+                    owner_id: Some(user),
+                    schedule_id: None,
+                    occurrence_at: None,
+                    exam: question.exam.clone(),
+                    question_id: question.id.clone(),
+                    domain: question.domain,
+                    cycle: 0,
+                    opens_at: now,
+                    closes_at: now + PERSONAL_WINDOW,
+                    state: PostState::Open,
+                    practice_domain: None,
+                },
+                now,
+            )
+            .await?;
+        tx.mark_review_post(post.post_id, exam).await?;
+        tx.commit().await?;
+        self.signals.closer.raise();
+        Ok(ReviewDeal::Card(PersonalQuestion {
+            post,
+            question,
+            reviews_due: due.len() as u32,
+        }))
+    }
+
+    /// What is due now, tomorrow and this week for the member (of `exam`, if given).
+    pub async fn review_outlook(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: Option<&str>,
+    ) -> QuizResult<ReviewOutlook> {
+        let now = self.now();
+        let zone = self.store.guild_timezone(guild).await?;
+        let today = local_day(now, zone);
+        let (tomorrow, after) = (day_start(today + 1, zone), day_start(today + 2, zone));
+        let store = &self.store;
+        let due_now = store
+            .reviews_due_between(
+                guild,
+                user,
+                exam,
+                DateTime::<Utc>::UNIX_EPOCH,
+                now + Duration::milliseconds(1),
+            )
+            .await?;
+        let due_tomorrow = store
+            .reviews_due_between(guild, user, exam, tomorrow, after)
+            .await?;
+        let due_this_week = store
+            .reviews_due_between(
+                guild,
+                user,
+                exam,
+                now + Duration::milliseconds(1),
+                now + Duration::days(7),
+            )
+            .await?;
+        let next_due = store
+            .review_queue(guild, user, exam, due_now + 1)
+            .await?
+            .into_iter()
+            .map(|card| card.due_at)
+            .find(|at| *at > now);
+        Ok(ReviewOutlook {
+            due_now,
+            due_tomorrow,
+            due_this_week,
+            next_due,
+        })
+    }
+
+    /// `Some` if /review dealt the post (its result offers the next due card), with the exam
+    /// the member narrowed /review to.
+    pub async fn review_post(&self, post_id: i64) -> QuizResult<Option<Option<String>>> {
+        Ok(self.store.review_post(post_id).await?)
+    }
+
+    /// How many of the member's cards are due now.
+    pub async fn reviews_due(&self, guild: Snowflake, user: Snowflake) -> QuizResult<u32> {
+        Ok(self
+            .store
+            .review_due_count(guild, user, self.now())
+            .await?
+            .0)
+    }
+
+    /// Turns the member's daily reminder on at `hour` (0-23, the guild's zone) or off (`None`).
+    pub async fn set_review_reminder(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        hour: Option<u8>,
+    ) -> QuizResult<Reminder> {
+        if hour.is_some_and(|h| h > 23) {
+            return Err(Rejection::InvalidResponse("the hour is 0 to 23".into()).into());
+        }
+        let now = self.now();
+        self.store.set_reminder(guild, user, hour, now).await?;
+        self.signals.reminders.raise();
+        Ok(self
+            .store
+            .reminder(guild, user)
+            .await?
+            .expect("the reminder was just saved"))
+    }
+
+    /// The guild's time zone (reminders run at local hours).
+    pub async fn guild_zone(&self, guild: Snowflake) -> QuizResult<Tz> {
+        Ok(self.store.guild_timezone(guild).await?)
+    }
+
+    /// Reminders whose hour has come today and whose day is undecided, each with its due count;
+    /// a member with nothing due is decided for the day here ("nothing due", no DM). Also
+    /// returns when the next reminder hour comes.
+    pub async fn reminders_owed(&self) -> QuizResult<(Vec<ReviewReminder>, Option<DateTime<Utc>>)> {
+        let now = self.now();
+        let mut owed = Vec::new();
+        let mut next: Option<DateTime<Utc>> = None;
+        for reminder in self.store.enabled_reminders().await? {
+            let zone = self.guild_zone(reminder.guild_id).await?;
+            let today = local_day(now, zone);
+            let decided = reminder.last_day.is_some_and(|day| day >= today);
+            let local_hour = now.with_timezone(&zone).hour();
+            if decided || local_hour < u32::from(reminder.hour) {
+                let day = if decided { today + 1 } else { today };
+                let at = local_hour_start(day, reminder.hour, zone);
+                next = Some(next.map_or(at, |n| n.min(at)));
+                continue;
+            }
+            let (guild, user) = (reminder.guild_id, reminder.user_id);
+            let (due, _) = self.store.review_due_count(guild, user, now).await?;
+            if due == 0 {
+                self.store
+                    .decide_reminder(guild, user, today, ReminderOutcome::NothingDue, true, now)
+                    .await?;
+                let at = local_hour_start(today + 1, reminder.hour, zone);
+                next = Some(next.map_or(at, |n| n.min(at)));
+                continue;
+            }
+            owed.push(ReviewReminder {
+                guild,
+                user,
+                due,
+                day: today,
+            });
+        }
+        Ok((owed, next))
+    }
+
+    /// Claims a reminder's day before its DM is sent; false if it was decided meanwhile.
+    pub async fn claim_reminder(&self, reminder: &ReviewReminder) -> QuizResult<bool> {
+        Ok(self
+            .store
+            .decide_reminder(
+                reminder.guild,
+                reminder.user,
+                reminder.day,
+                ReminderOutcome::Sending,
+                true,
+                self.now(),
+            )
+            .await?)
+    }
+
+    /// Records how a claimed reminder went: sent, refused (not tried again that day), or
+    /// failed for a reason that may pass (`None`: the day is given back for a later try).
+    pub async fn finish_reminder(
+        &self,
+        reminder: &ReviewReminder,
+        outcome: Option<ReminderOutcome>,
+    ) -> QuizResult<()> {
+        let (guild, user, day) = (reminder.guild, reminder.user, reminder.day);
+        match outcome {
+            Some(outcome) => {
+                self.store
+                    .decide_reminder(guild, user, day, outcome, false, self.now())
+                    .await?;
+            }
+            None => self.store.release_reminder(guild, user, day).await?,
+        }
+        Ok(())
+    }
+}
+
+/// The instant local `day` reaches `hour` in `zone` (a skipped hour starts at its first
+/// existing minute).
+fn local_hour_start(day: i32, hour: u8, zone: Tz) -> DateTime<Utc> {
+    let start = day_start(day, zone);
+    let local = start.with_timezone(&zone).date_naive();
+    let wanted = local.and_hms_opt(u32::from(hour), 0, 0).unwrap_or_default();
+    use chrono::TimeZone;
+    zone.from_local_datetime(&wanted)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or(start + Duration::hours(i64::from(hour)))
+}
