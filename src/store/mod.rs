@@ -46,7 +46,7 @@ pub use sprints::{
     JoinRefusal, LobbyEnd, NewSprint, PlayerOutcome, PlayerRow, SprintAnswer, SprintRow,
     SprintState,
 };
-pub use stats::{AnswerTally, GroupTally};
+pub use stats::{AnswerTally, GroupTally, GuildActivity, TimedAnswer};
 
 /// What can go wrong in the store, in terms its callers act on.
 #[derive(Debug, thiserror::Error)]

@@ -16,3 +16,4 @@ mod exports;
 mod ops;
 mod personal;
 mod scheduled;
+mod stats;
