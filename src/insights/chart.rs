@@ -155,12 +155,23 @@ fn frame(area: &Area, plot: &Plot, caption: &str, pass_share: f64) -> Result<(),
         .map_err(draw_error)?;
         x += 16;
     }
+    // The legend sits on the caption row, where no bar or point can cover it.
+    let legend = format!("pass {:.0}%", pass_share * 100.0);
+    let legend_y = plot.top - 24;
     area.draw(&Text::new(
-        format!("pass {:.0}%", pass_share * 100.0),
-        (plot.right, y - 4),
-        text_style(14, &PASS_LINE, HPos::Right, VPos::Bottom),
+        legend,
+        (plot.right, legend_y),
+        text_style(15, &PASS_LINE, HPos::Right, VPos::Center),
     ))
     .map_err(draw_error)?;
+    for dash in 0..2 {
+        let start = plot.right - 104 + dash * 14;
+        area.draw(&PathElement::new(
+            vec![(start, legend_y), (start + 10, legend_y)],
+            PASS_LINE.stroke_width(2),
+        ))
+        .map_err(draw_error)?;
+    }
     Ok(())
 }
 
@@ -189,10 +200,19 @@ fn domain_panel(area: &Area, plot: &Plot, input: &ChartInput) -> Result<(), Char
                     colour.filled(),
                 ))
                 .map_err(draw_error)?;
+                // Inside the bar's top when it is tall enough, so the passing line never
+                // crosses the figure; above a short bar.
+                let label = format!("{:.0}%", share * 100.0);
+                let inside = plot.bottom - top >= 28;
+                let (y, colour, v) = if inside {
+                    (top + 5, BACKGROUND, VPos::Top)
+                } else {
+                    (top - 4, TEXT, VPos::Bottom)
+                };
                 area.draw(&Text::new(
-                    format!("{:.0}%", share * 100.0),
-                    (centre, top - 4),
-                    text_style(16, &TEXT, HPos::Center, VPos::Bottom),
+                    label,
+                    (centre, y),
+                    text_style(16, &colour, HPos::Center, v),
                 ))
                 .map_err(draw_error)?;
             }
@@ -312,7 +332,7 @@ pub fn render_png(input: &ChartInput) -> Result<Vec<u8>, ChartError> {
     let mut encoder = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
+    encoder.set_compression(png::Compression::Default);
     let mut writer = encoder.write_header()?;
     writer.write_image_data(&pixels)?;
     writer.finish()?;
