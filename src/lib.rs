@@ -9,6 +9,7 @@ pub mod config;
 pub mod database_lock;
 pub mod discord;
 pub mod export;
+pub mod insights;
 pub mod item_report;
 pub mod ops;
 pub mod practice;

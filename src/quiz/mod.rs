@@ -37,12 +37,15 @@ pub use answering::{answerable, AnswerOutcome, AnswerRequest};
 pub use bank_stats::ReportResolution;
 pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};
-pub use readiness::Readiness;
+pub use readiness::{Readiness, StudySuggestion, WeakTask};
 pub use review_queue::{ReviewDeal, ReviewOutlook, ReviewReminder, DEFAULT_REMINDER_HOUR};
 pub use schedules::{ScheduleRequest, ScheduleSaved};
 pub use signals::{Signal, Signals};
 pub use standings::PAGE_SIZE;
-pub use stats::{DomainStats, ExamStats, MemberStats, TaskStats, Trend};
+pub use stats::{
+    DomainStats, ExamStats, MemberStats, ServerDomainStats, ServerExamStats, ServerStats,
+    TaskStats, Trend, WeekTally, WEEKS_SHOWN,
+};
 
 /// What a user did that the engine refuses. The adapters (Discord, the terminal) turn each
 /// into words; the engine only says which rule applied.

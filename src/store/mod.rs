@@ -93,7 +93,7 @@ pub use sprints::{
     JoinRefusal, LobbyEnd, NewSprint, PlayerOutcome, PlayerRow, SprintAnswer, SprintRow,
     SprintState,
 };
-pub use stats::{AnswerTally, GroupTally};
+pub use stats::{AnswerTally, GroupTally, GuildActivity, TimedAnswer};
 pub use transfer::TransferReport;
 
 /// What can go wrong in the store, in terms its callers act on.

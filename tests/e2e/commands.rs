@@ -56,7 +56,7 @@ async fn the_command_surface_is_registered_as_documented() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(stats_subcommands, ["show", "export"]);
+    assert_eq!(stats_subcommands, ["show", "export", "server"]);
     for command in &commands {
         assert!(
             !command["description"]

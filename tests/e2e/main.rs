@@ -18,3 +18,4 @@ mod ops;
 mod personal;
 mod review;
 mod scheduled;
+mod stats;

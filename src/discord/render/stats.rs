@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serenity::all::{Colour, CreateEmbed, CreateEmbedFooter};
 
 use crate::discord::text::{escape, percent, timestamp, truncate};
-use crate::quiz::{ExamStats, MemberStats, Readiness};
+use crate::insights::ChartPlan;
+use crate::quiz::{ExamStats, MemberStats, Readiness, ServerStats, StudySuggestion};
 use crate::store::AnswerTally;
 
 fn accuracy(tally: &AnswerTally) -> String {
@@ -32,6 +33,93 @@ fn readiness_text(readiness: &Readiness) -> String {
     }
 }
 
+/// "Weakest: task 2.1 Name (20%, 2 of 10) · task 1.1 ...\nPractise: `/review`, then `/quiz ...`"
+pub fn suggestion_text(suggestion: &StudySuggestion) -> String {
+    let weakest: Vec<String> = suggestion
+        .weakest
+        .iter()
+        .map(|task| {
+            format!(
+                "task {} {} ({}, {} of {})",
+                task.id,
+                truncate(&task.name, 48),
+                percent(task.tally.correct, task.tally.answered),
+                task.tally.correct,
+                task.tally.answered
+            )
+        })
+        .collect();
+    let commands: Vec<String> = suggestion
+        .commands
+        .iter()
+        .map(|command| format!("`{command}`"))
+        .collect();
+    format!(
+        "Weakest: {}\nPractise: {}",
+        weakest.join(" · "),
+        commands.join(", then ")
+    )
+}
+
+/// Why `/stats` sent no chart, in words.
+pub fn no_chart_text(plan: Option<&ChartPlan>) -> String {
+    match plan {
+        Some(ChartPlan::TooFewAnswers {
+            code,
+            answered,
+            wanted,
+        }) => format!(
+            "No chart yet: a chart needs at least {wanted} answers in {code} ({answered} so far)."
+        ),
+        _ => format!(
+            "No chart yet: a chart needs at least {} answers in one exam.",
+            crate::insights::MIN_CHART_ANSWERS
+        ),
+    }
+}
+
+/// The whole server's figures for its admins; `exam` when narrowed to one.
+pub fn server_stats_embed(stats: &ServerStats, exam: Option<&str>) -> CreateEmbed {
+    let title = match exam {
+        Some(exam) => format!("Server stats · {}", exam.to_uppercase()),
+        None => "Server stats".to_string(),
+    };
+    let mut embed = CreateEmbed::new().title(title).colour(Colour(0x8B5CF6));
+    if stats.all_time.answered == 0 {
+        return embed.description("No answers in this server yet.");
+    }
+    embed = embed.description(format!(
+        "**{}** member(s) active this week\nAnswered this week: {}\nAnswered all time: {}",
+        stats.active_this_week,
+        if stats.this_week.answered == 0 {
+            "0".into()
+        } else {
+            accuracy(&stats.this_week)
+        },
+        accuracy(&stats.all_time),
+    ));
+    for exam in stats.exams.iter().take(20) {
+        let mut lines = vec![format!("All members: {}", accuracy(&exam.tally))];
+        for domain in &exam.domains {
+            let value = if domain.tally.answered == 0 {
+                "–".to_string()
+            } else {
+                accuracy(&domain.tally)
+            };
+            lines.push(format!(
+                "D{} {} ({}%): {value}",
+                domain.number,
+                truncate(&domain.name, 38),
+                domain.weight
+            ));
+        }
+        embed = embed.field(exam.code.clone(), truncate(&lines.join("\n"), 1024), false);
+    }
+    embed.footer(CreateEmbedFooter::new(
+        "Weeks run Monday to Sunday in the server's time zone, as on the leaderboards.",
+    ))
+}
+
 fn exam_field(exam: &ExamStats) -> String {
     let mut lines = vec![
         format!(
@@ -55,27 +143,9 @@ fn exam_field(exam: &ExamStats) -> String {
             domain.weight
         ));
     }
-    // The weakest tasks with some data are the most useful pointer for what to study next.
-    let mut tasks: Vec<_> = exam
-        .domains
-        .iter()
-        .flat_map(|d| &d.tasks)
-        .filter(|t| t.tally.answered >= 2)
-        .collect();
-    tasks.sort_by(|a, b| {
-        a.tally
-            .accuracy()
-            .partial_cmp(&b.tally.accuracy())
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.id.cmp(&b.id))
-    });
-    if let Some(weakest) = tasks.first().filter(|t| t.tally.correct < t.tally.answered) {
-        lines.push(format!(
-            "Study next: task {} {} ({})",
-            weakest.id,
-            truncate(&weakest.name, 60),
-            percent(weakest.tally.correct, weakest.tally.answered)
-        ));
+    // The weakest tasks with enough answers are the most useful pointer for what to study next.
+    if let Some(suggestion) = &exam.suggestion {
+        lines.push(suggestion_text(suggestion));
     }
     truncate(&lines.join("\n"), 1024)
 }
