@@ -214,14 +214,20 @@ async fn timed_out_practice(
     post: &Post,
     question: &Question,
 ) -> Result<(), Error> {
-    let content = format!(
-        "⌛ This practice question timed out {} (answers count within {} minutes of dealing it), so this one is not scored. The answer:",
-        timestamp(post.closes_at, 'R'),
-        crate::quiz::PERSONAL_WINDOW.num_minutes()
-    );
-    let next = match press.data.engine.review_post(post.post_id).await? {
-        Some(scope) => next_review_row(scope.as_deref()),
-        None => next_question_row(&post.exam, post.practice_domain),
+    let window = crate::quiz::PERSONAL_WINDOW.num_minutes();
+    let closed = timestamp(post.closes_at, 'R');
+    let (content, next) = match press.data.engine.review_post(post.post_id).await? {
+        Some(scope) => {
+            press.data.engine.review_timed_out(post, press.user).await?;
+            (
+                format!("⌛ This review card timed out {closed} (answers count within {window} minutes of dealing it), so it counts as forgotten and comes back soon. The answer:"),
+                next_review_row(scope.as_deref()),
+            )
+        }
+        None => (
+            format!("⌛ This practice question timed out {closed} (answers count within {window} minutes of dealing it), so this one is not scored. The answer:"),
+            next_question_row(&post.exam, post.practice_domain),
+        ),
     };
     let message = CreateInteractionResponseMessage::new()
         .content(content)

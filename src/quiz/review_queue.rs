@@ -10,7 +10,7 @@ use super::review::{after_answer, CardStep};
 use super::{Engine, PersonalQuestion, QuizResult, Rejection};
 use crate::bank::{ExamId, Question};
 use crate::store::{
-    NewPost, PostMode, PostState, Reminder, ReminderOutcome, Snowflake, StoreResult, WriteTx,
+    NewPost, Post, PostMode, PostState, Reminder, ReminderOutcome, Snowflake, StoreResult, WriteTx,
 };
 
 /// The reminder hour when a member names none (in the guild's zone).
@@ -192,6 +192,26 @@ impl Engine {
     /// the member narrowed /review to.
     pub async fn review_post(&self, post_id: i64) -> QuizResult<Option<Option<String>>> {
         Ok(self.store.review_post(post_id).await?)
+    }
+
+    /// A card dealt by /review whose window ran out before the member answered: pressing an
+    /// answer now shows the key, so the card counts as forgotten (Again), once. True if graded.
+    pub async fn review_timed_out(&self, post: &Post, user: Snowflake) -> QuizResult<bool> {
+        if post.owner_id != Some(user) || self.store.review_post(post.post_id).await?.is_none() {
+            return Ok(false);
+        }
+        let Some(question) = self.bank.question(&post.question_id) else {
+            return Ok(false);
+        };
+        let mut tx = self.store.begin().await?;
+        let card = tx.review_card(post.guild_id, user, &question.id).await?;
+        // Graded since it was dealt (an earlier press of the same message): leave it.
+        if card.is_some_and(|card| card.last_review_at >= post.opens_at) {
+            return Ok(false);
+        }
+        record_card(&mut tx, post.guild_id, user, question, false, self.now()).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// How many of the member's cards are due now.

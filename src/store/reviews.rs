@@ -351,7 +351,7 @@ impl Store {
         let done = with_pool!(self.writer, |db| sqlx::query(
             "UPDATE review_reminders SET last_day = $1, last_outcome = $2, updated_at = $3
              WHERE guild_id = $4 AND user_id = $5
-                AND ($6 = 0 OR last_day IS NULL OR last_day < $1)",
+                AND ($6 = 0 OR (enabled = 1 AND (last_day IS NULL OR last_day < $1)))",
         )
         .bind(i64::from(day))
         .bind(outcome.as_str())

@@ -2,8 +2,6 @@
 //! /quiz), answering grades it and says when it is due next, and the opt-in reminder DM arrives
 //! at the member's hour (and is not retried for a member whose DMs are closed).
 
-use std::time::Duration as StdDuration;
-
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::json;
 
@@ -123,9 +121,17 @@ async fn the_review_reminder_dm_arrives_at_the_hour_once_and_closed_dms_are_not_
     let bot = TestBot::start().await;
     berlin_schedule(&bot).await;
     let closed = PLAYER + 1;
-    miss_daily(&bot, PLAYER).await;
-    miss_daily(&bot, closed).await;
+    // Members reminded at 17:00 and 21:00 Berlin: their DMs show the loop has run at those
+    // times, so the checks that nothing else arrived cannot pass just by looking too early.
+    let (early, late) = (PLAYER + 2, PLAYER + 3);
+    for member in [PLAYER, closed, early, late] {
+        miss_daily(&bot, member).await;
+    }
     bot.fake.close_dms(closed);
+    for (member, hour) in [(early, 17), (late, 21)] {
+        bot.slash(member, "review", json!({"remind": "on", "hour": hour}))
+            .await;
+    }
 
     let on = bot
         .slash(PLAYER, "review", json!({"remind": "on", "hour": 18}))
@@ -135,10 +141,10 @@ async fn the_review_reminder_dm_arrives_at_the_hour_once_and_closed_dms_are_not_
     bot.slash(closed, "review", json!({"remind": "on", "hour": 18}))
         .await;
 
-    // 17:59 Berlin: nothing yet.
+    // 17:59 Berlin: the 17:00 member's DM, and nothing yet for the 18:00 ones.
     bot.manual_clock()
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 16, 59, 0).unwrap());
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    wait_for(|| !bot.fake.dm_messages(early).is_empty()).await;
     assert!(bot.fake.dm_messages(PLAYER).is_empty());
 
     // 18:00 Berlin (17:00 UTC): the DM arrives.
@@ -161,10 +167,11 @@ async fn the_review_reminder_dm_arrives_at_the_hour_once_and_closed_dms_are_not_
     };
     wait_for(|| dm_attempts(closed).1 == 1).await;
 
-    // Later the same day: no second DM, and the closed DMs are not tried again.
+    // Later the same day (21:00 Berlin, once the 21:00 member's DM shows the loop ran): no
+    // second DM, and the closed DMs are not tried again.
     bot.manual_clock()
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 20, 0, 0).unwrap());
-    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    wait_for(|| !bot.fake.dm_messages(late).is_empty()).await;
     assert_eq!(bot.fake.dm_messages(PLAYER).len(), 1);
     assert_eq!(dm_attempts(closed), (0, 1));
 

@@ -556,3 +556,50 @@ async fn closed_dms_are_not_retried_that_day_but_a_temporary_failure_is() {
     send_due_reminders(&t.engine, &recorder).await.unwrap();
     assert_eq!(users(&recorder.refused_reminders), [1, 1]);
 }
+
+#[tokio::test]
+async fn a_review_card_answered_after_its_window_counts_as_forgotten_once() {
+    let t = TestEngine::new().await;
+    let post = t.post(GUILD, true).await;
+    t.answer(&post, 1, false).await.unwrap();
+    t.advance(Duration::days(1));
+    let dealt = card_of(review(&t.engine, 1).await);
+    let before = t.store().review_queue(GUILD, 1, None, 10).await.unwrap()[0].clone();
+
+    // The window ends; the member presses an answer, which is refused and shows the key.
+    t.advance(certsprint::quiz::PERSONAL_WINDOW + Duration::minutes(1));
+    let late = t
+        .engine
+        .answer(AnswerRequest {
+            guild: GUILD,
+            post_id: dealt.post.post_id,
+            user: 1,
+            display_name: "member",
+            response: Response(dealt.question.key.0.clone()),
+        })
+        .await;
+    assert!(late.is_err(), "answers after the window are refused");
+    let post = t
+        .engine
+        .post(GUILD, dealt.post.post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !t.engine.review_timed_out(&post, 2).await.unwrap(),
+        "not the owner's card"
+    );
+    assert!(t.engine.review_timed_out(&post, 1).await.unwrap());
+    let after = t.store().review_queue(GUILD, 1, None, 10).await.unwrap()[0].clone();
+    assert_eq!(after.lapses, before.lapses + 1, "graded Again");
+    assert!(
+        after.due_at > t.engine.now(),
+        "rescheduled, not due at once"
+    );
+    assert_eq!(after.last_review_at, t.engine.now());
+
+    // A second press of the same message does not grade it again.
+    assert!(!t.engine.review_timed_out(&post, 1).await.unwrap());
+    let again = t.store().review_queue(GUILD, 1, None, 10).await.unwrap()[0].clone();
+    assert_eq!(again, after);
+}

@@ -109,6 +109,8 @@ pub async fn server(
 ) -> Result<(), Error> {
     let guild = guild_of(ctx)?;
     let exam = exam.map(|text| parse_exam(ctx, &text)).transpose()?;
+    // It reads every answer of the server; Discord wants an answer within 3 s.
+    ctx.defer_ephemeral().await?;
     let stats = ctx.data().engine.server_stats(guild, exam.as_ref()).await?;
     ctx.send(private().embed(server_stats_embed(
         &stats,
