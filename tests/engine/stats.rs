@@ -221,7 +221,7 @@ async fn the_study_suggestion_follows_the_members_answers() {
         assert_eq!(weak.tally, domain.tasks[0].tally);
         assert!(weak.tally.answered >= 5);
     }
-    // The misses are due tomorrow: /review comes first then.
+    // The misses become due review cards a minute later (FSRS); until then /quiz only, then /review first.
     assert!(suggestion
         .commands
         .iter()

@@ -111,7 +111,7 @@ pub fn stats_embed(exam: Option<&str>, stats: &[ItemStats]) -> CreateEmbed {
 
 /// The open reports, oldest first, and a resolve button for each one shown.
 pub fn reports_message(flags: &[Flag]) -> (CreateEmbed, Vec<CreateActionRow>) {
-    let shown = &flags[..flags.len().min(REPORTS_SHOWN)];
+    let mut shown = &flags[..flags.len().min(REPORTS_SHOWN)];
     let mut embed = CreateEmbed::new().title(format!("Question reports · {} open", flags.len()));
     if flags.is_empty() {
         return (embed.description("No open reports."), Vec::new());
@@ -130,7 +130,17 @@ pub fn reports_message(flags: &[Flag]) -> (CreateEmbed, Vec<CreateActionRow>) {
             )
         })
         .collect();
-    let mut description = lines_within(&lines, DESCRIPTION_LIMIT - 100);
+    // Only whole reports that fit are shown, so every button names a report on screen.
+    let mut used = 0;
+    let fitting = lines
+        .iter()
+        .take_while(|line| {
+            used += line.chars().count() + 1;
+            used <= DESCRIPTION_LIMIT - 100
+        })
+        .count();
+    shown = &shown[..fitting];
+    let mut description = lines[..fitting].join("\n");
     if flags.len() > shown.len() {
         description.push_str(&format!(
             "\n… and {} more (resolve these to see them).",
@@ -171,5 +181,41 @@ mod tests {
             .all(|l| l.starts_with("line") || l.starts_with('…')));
         let few = lines_within(&lines[..2], 1024);
         assert_eq!(few.lines().count(), 2);
+    }
+
+    #[test]
+    fn every_resolve_button_names_a_report_on_screen() {
+        // Ten long reasons full of characters that escaping doubles do not all fit.
+        let flags: Vec<Flag> = (0..12)
+            .map(|n| Flag {
+                flag_id: 100 + n,
+                user_id: 7,
+                question_id: format!("aif-1.1-{n:03}"),
+                reason: "*_".repeat(200),
+                created_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            })
+            .collect();
+        let (embed, rows) = reports_message(&flags);
+        let json = serde_json::to_value(&embed).unwrap();
+        let description = json["description"].as_str().unwrap();
+        assert!(description.chars().count() <= DESCRIPTION_LIMIT);
+        let listed = (1..=REPORTS_SHOWN)
+            .filter(|n| description.contains(&format!("**{n}.**")))
+            .count();
+        let buttons: usize = rows
+            .iter()
+            .map(
+                |row| match serde_json::to_value(row).unwrap()["components"].as_array() {
+                    Some(components) => components.len(),
+                    None => 0,
+                },
+            )
+            .sum();
+        assert!(
+            listed < REPORTS_SHOWN,
+            "the test needs reports that do not all fit"
+        );
+        assert_eq!(buttons, listed);
+        assert!(description.contains(&format!("and {} more", flags.len() - listed)));
     }
 }
