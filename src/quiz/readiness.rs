@@ -44,8 +44,8 @@ pub enum Readiness {
 }
 
 /// The two weakest tasks with at least [`MIN_TASK_ANSWERS`] answers and a miss among them, and
-/// the commands that practise them: `/review` first when review cards are due (they are the
-/// misses about to be forgotten), then `/quiz` in each weak task's domain (/quiz narrows to a
+/// the commands that practise them: `/review exam:..` first when the exam has review cards due
+/// (they are the misses about to be forgotten), then `/quiz` in each weak task's domain (/quiz narrows to a
 /// domain, not a task). `None` when no task qualifies.
 pub fn study_suggestion(
     exam: &str,
@@ -80,7 +80,7 @@ pub fn study_suggestion(
     }
     let mut commands = Vec::new();
     if reviews_due > 0 {
-        commands.push("/review".to_string());
+        commands.push(format!("/review exam:{exam}"));
     }
     let mut seen = Vec::new();
     for task in &candidates {
@@ -214,7 +214,7 @@ mod tests {
         let suggestion = study_suggestion("aif-c01", &stats, 3).unwrap();
         assert_eq!(
             suggestion.commands,
-            ["/review", "/quiz exam:aif-c01 domain:1"]
+            ["/review exam:aif-c01", "/quiz exam:aif-c01 domain:1"]
         );
     }
 

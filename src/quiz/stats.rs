@@ -200,7 +200,20 @@ impl Engine {
                 tally,
                 passing_score: exam.passing_score,
                 readiness: readiness(exam, &per_domain),
-                suggestion: study_suggestion(&exam.id, &domains, reviews_due),
+                suggestion: study_suggestion(
+                    &exam.id,
+                    &domains,
+                    // This exam's due cards only: the suggestion is about this exam.
+                    self.store
+                        .reviews_due_between(
+                            guild,
+                            user,
+                            Some(&exam.id),
+                            DateTime::UNIX_EPOCH,
+                            now + chrono::Duration::milliseconds(1),
+                        )
+                        .await?,
+                ),
                 weeks: weekly_tallies(&bounds, &recent, &exam.id),
                 domains,
             });

@@ -229,5 +229,5 @@ async fn the_study_suggestion_follows_the_members_answers() {
     t.advance(Duration::days(1));
     let stats = t.engine.member_stats(GUILD, 1).await.unwrap();
     let commands = &stats.exams[0].suggestion.as_ref().unwrap().commands;
-    assert_eq!(commands[0], "/review", "{commands:?}");
+    assert_eq!(commands[0], "/review exam:tst-c01", "{commands:?}");
 }
