@@ -306,9 +306,13 @@ pub fn check_list_and_worst(
 }
 
 fn worst_first(a: &ItemStats, b: &ItemStats) -> std::cmp::Ordering {
+    // A discrimination over a handful of members swings to +/-1 by chance: items with enough
+    // members for it to mean something come first.
+    let enough = |s: &ItemStats| s.discrimination_members >= MIN_MEMBERS_FOR_DISCRIMINATION;
     let discrimination = |s: &ItemStats| s.discrimination.unwrap_or(f64::INFINITY);
-    discrimination(a)
-        .total_cmp(&discrimination(b))
+    enough(b)
+        .cmp(&enough(a))
+        .then(discrimination(a).total_cmp(&discrimination(b)))
         .then(a.share_right.total_cmp(&b.share_right))
         .then(b.answered.cmp(&a.answered))
         .then(a.id.cmp(&b.id))
@@ -318,6 +322,31 @@ fn worst_first(a: &ItemStats, b: &ItemStats) -> std::cmp::Ordering {
 mod tests {
     use super::*;
     use crate::bank::Key;
+
+    #[test]
+    fn the_worst_list_ranks_items_with_enough_members_before_chance_figures() {
+        let item = |id: &str, discrimination: f64, members: u32| ItemStats {
+            id: id.into(),
+            exam: "aif-c01".into(),
+            kind: Some("single"),
+            answered: members,
+            correct: members / 2,
+            share_right: 0.5,
+            letters: Vec::new(),
+            most_picked_wrong: None,
+            discrimination: Some(discrimination),
+            discrimination_members: members,
+            key_checks: Vec::new(),
+        };
+        let stats = [
+            item("few", -0.9, 3),
+            item("weak", 0.05, 40),
+            item("good", 0.4, 40),
+        ];
+        let (_, worst) = check_list_and_worst(&stats, 10);
+        let order: Vec<&str> = worst.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(order, ["weak", "good", "few"]);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
