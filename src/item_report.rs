@@ -108,5 +108,8 @@ fn push_table(out: &mut String, items: &[&ItemStats]) {
             wrong,
             why.join(", ")
         ));
+        if let Some(picks) = item.picks() {
+            out.push_str(&format!("  {:<16} picks: {picks}\n", ""));
+        }
     }
 }

@@ -474,6 +474,18 @@ async fn bank_stats_reads_the_answers_and_lists_the_key_to_check() {
         "{flagged_line}"
     );
     assert!(flagged_line.contains("under 25% right"), "{flagged_line}");
+    // Under it, where the answers went: every option's share, 100% in all.
+    let picks = stdout
+        .lines()
+        .skip_while(|line| !line.contains(&asked[0]))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(picks.trim_start().starts_with("picks: A "), "{picks}");
+    let total: u32 = picks
+        .split(['·', ' '])
+        .filter_map(|part| part.strip_suffix('%')?.parse::<u32>().ok())
+        .sum();
+    assert!((99..=101).contains(&total), "{picks}");
     drop(running);
     store.close().await;
 

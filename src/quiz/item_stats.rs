@@ -117,6 +117,20 @@ pub struct ItemStats {
     pub key_checks: Vec<KeyCheck>,
 }
 
+impl ItemStats {
+    /// How often each option was picked, "A 10% · B 60% · C 20% · D 10%" (single and multiple
+    /// items; None for ordering and matching, whose responses are whole sequences).
+    pub fn picks(&self) -> Option<String> {
+        (!self.letters.is_empty()).then(|| {
+            self.letters
+                .iter()
+                .map(|pick| format!("{} {:.0}%", pick.choice, pick.share * 100.0))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+    }
+}
+
 /// Pearson's correlation between a right/wrong variable and a continuous one (the
 /// point-biserial): `(M1 - M0) / s * sqrt(p * q)`, with `s` the population standard deviation
 /// of `y`. None with fewer than two points, or when either variable does not vary.

@@ -66,6 +66,10 @@ pub fn item_line(item: &ItemStats) -> String {
     if !item.key_checks.is_empty() {
         let reasons: Vec<&str> = item.key_checks.iter().map(|c| c.describe()).collect();
         line.push_str(&format!(" · **{}**", reasons.join(", ")));
+        // What a key check needs most: where the answers went.
+        if let Some(picks) = item.picks() {
+            line.push_str(&format!("\n  picks: {picks}"));
+        }
     }
     line
 }
