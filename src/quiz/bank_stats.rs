@@ -43,10 +43,10 @@ impl Engine {
         };
         for count in self.store.post_response_counts(guild).await? {
             add_response(ResponseCount {
+                correct: self.marked_now(&count.question_id, &count.choice, count.correct),
                 item: count.question_id,
                 exam: count.exam,
                 response: count.choice,
-                correct: count.correct,
                 count: count.count,
             });
         }
@@ -57,13 +57,14 @@ impl Engine {
                 .or_insert(answers);
         };
         for answers in self.store.post_member_items(guild).await? {
+            let correct = self.marked_now(&answers.question_id, &answers.choice, answers.correct);
             add_member(MemberItem {
                 member: (answers.guild_id, answers.user_id),
                 exam: answers.exam,
                 item: answers.question_id,
                 answered: answers.answered,
-                correct: answers.correct,
-                first_correct: answers.first_correct,
+                correct: if correct { answers.answered } else { 0 },
+                first_correct: correct,
                 first_at: answers.first_at,
             });
         }
@@ -82,6 +83,16 @@ impl Engine {
             stats.retain(|item| item.exam == exam);
         }
         Ok(stats)
+    }
+
+    /// Whether a recorded response is right against the item's key as the bank holds it now,
+    /// so an admin who fixed a key sees the answers counted by the fixed key; an item no
+    /// longer in the bank keeps the marking it had.
+    fn marked_now(&self, item: &str, choice: &str, marked_then: bool) -> bool {
+        match (self.bank.question(item), choice.parse::<Response>()) {
+            (Some(question), Ok(response)) => is_correct(question, &response),
+            _ => marked_then,
+        }
     }
 
     /// A multiple-response item's letters in order, so "CA" and "AC" count as one response.

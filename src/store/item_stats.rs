@@ -20,17 +20,18 @@ pub struct PostResponseCount {
     pub count: u32,
 }
 
-/// One member's answers to posts of one item.
+/// One member's answers to posts of one item with one response: how many, and when first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostMemberItem {
     pub guild_id: Snowflake,
     pub user_id: Snowflake,
     pub exam: String,
     pub question_id: String,
+    pub choice: String,
     pub answered: u32,
-    pub correct: u32,
-    pub first_correct: bool,
-    /// Unix milliseconds.
+    /// As marked when answered (the engine marks again against the current key).
+    pub correct: bool,
+    /// Unix milliseconds of the first answer with this response.
     pub first_at: i64,
 }
 
@@ -51,10 +52,10 @@ struct MemberItemSql {
     user_id: i64,
     exam: String,
     question_id: String,
+    choice: String,
     answered: i64,
-    right_count: i64,
     first_at: i64,
-    first_correct: i64,
+    correct: i64,
 }
 
 impl Store {
@@ -111,18 +112,11 @@ impl Store {
         &self,
         guild: Option<Snowflake>,
     ) -> StoreResult<Vec<PostMemberItem>> {
-        // The first answer's correctness: the row numbered 1 in answer order (ties by post).
         let rows: Vec<MemberItemSql> = with_pool!(self.reader, |db| sqlx::query_as(
-            "SELECT guild_id, user_id, exam, question_id, COUNT(*) AS answered,
-                CAST(SUM(correct) AS BIGINT) AS right_count, MIN(answered_at) AS first_at,
-                CAST(MAX(CASE WHEN nth = 1 THEN correct ELSE 0 END) AS BIGINT) AS first_correct
-             FROM (
-                SELECT guild_id, user_id, exam, question_id, correct, answered_at,
-                    ROW_NUMBER() OVER (PARTITION BY guild_id, user_id, exam, question_id
-                                       ORDER BY answered_at, post_id) AS nth
-                FROM answers WHERE $1 IS NULL OR guild_id = $1
-             ) AS numbered
-             GROUP BY guild_id, user_id, exam, question_id",
+            "SELECT guild_id, user_id, exam, question_id, choice, COUNT(*) AS answered,
+                MIN(answered_at) AS first_at, CAST(MAX(correct) AS BIGINT) AS correct
+             FROM answers WHERE $1 IS NULL OR guild_id = $1
+             GROUP BY guild_id, user_id, exam, question_id, choice",
         )
         .bind(guild.map(id_to_sql))
         .fetch_all(db)
@@ -134,9 +128,9 @@ impl Store {
                 user_id: id_from_sql(row.user_id),
                 exam: row.exam,
                 question_id: row.question_id,
+                choice: row.choice,
                 answered: row.answered as u32,
-                correct: row.right_count as u32,
-                first_correct: row.first_correct != 0,
+                correct: row.correct != 0,
                 first_at: row.first_at,
             })
             .collect())

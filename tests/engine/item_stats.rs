@@ -270,3 +270,55 @@ async fn a_report_is_resolved_once_and_only_in_its_guild() {
         }
     );
 }
+
+#[tokio::test]
+async fn after_a_key_fix_post_answers_count_by_the_fixed_key() {
+    let t = TestEngine::new().await;
+    let post = t.post(GUILD, false).await;
+    let wrong = t.wrong_for(&post);
+    t.answer(&post, 1, true).await.unwrap();
+    for user in [2, 3] {
+        t.engine
+            .answer(AnswerRequest {
+                guild: GUILD,
+                post_id: post.post_id,
+                user,
+                display_name: "member",
+                response: wrong.clone(),
+            })
+            .await
+            .unwrap();
+    }
+    let share = |stats: Vec<ItemStats>| {
+        stats
+            .into_iter()
+            .find(|item| item.id == post.question_id)
+            .map(|item| (item.correct, item.answered))
+            .unwrap()
+    };
+    assert_eq!(
+        share(t.engine.item_stats(Some(GUILD), None).await.unwrap()),
+        (1, 3)
+    );
+
+    // The admin fixes the key to what members 2 and 3 chose; the bot restarts with it.
+    let mut exams = fixture_bank().exams;
+    for item in exams.iter_mut().flat_map(|exam| exam.items.iter_mut()) {
+        if item.id == post.question_id {
+            *item = std::sync::Arc::new(Question {
+                key: certsprint::bank::Key(wrong.0.clone()),
+                ..(**item).clone()
+            });
+        }
+    }
+    let fixed = certsprint::quiz::Engine::new(
+        certsprint::store::Store::open(&t.url).await.unwrap(),
+        std::sync::Arc::new(certsprint::bank::Bank::new(exams)),
+        t.clock.clone(),
+        std::sync::Arc::new(certsprint::random::RandomSource::seeded(9)),
+    );
+    assert_eq!(
+        share(fixed.item_stats(Some(GUILD), None).await.unwrap()),
+        (2, 3)
+    );
+}
