@@ -1,11 +1,14 @@
 //! Engine benchmarks: prints a table of figures, each against a ceiling measured in the same run.
 //! Not a test: nothing here fails on speed. Run with `cargo bench --bench engine`
-//! (`-- --quick` for a smaller run).
+//! (`-- --quick` for a smaller run). PostgreSQL figures: `-- --postgres URL` (an empty database the
+//! bench may fill), else a throwaway server started like the tests start theirs, where the
+//! PostgreSQL server binaries exist.
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{Duration, TimeZone, Utc};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
@@ -14,6 +17,9 @@ use certsprint::clock::SystemClock;
 use certsprint::quiz::{AnswerRequest, Engine};
 use certsprint::random::RandomSource;
 use certsprint::store::{Period, Store};
+
+#[path = "../tests/common/postgres.rs"]
+mod throwaway_postgres;
 
 struct Figures {
     rows: Vec<(String, String, String)>,
@@ -59,15 +65,20 @@ async fn bare_pool(url: &str) -> SqlitePool {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let postgres = args
+        .iter()
+        .position(|a| a == "--postgres")
+        .and_then(|at| args.get(at + 1).cloned());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(run(quick));
+    runtime.block_on(run(quick, postgres));
 }
 
-async fn run(quick: bool) {
+async fn run(quick: bool, postgres: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let mut figures = Figures { rows: Vec::new() };
     println!(
@@ -78,13 +89,23 @@ async fn run(quick: bool) {
     println!("{:<58} {:>18}  against", "measure", "figure");
 
     startup(&dir, &mut figures).await;
-    answers(
-        &dir,
-        &mut figures,
-        if quick { 200 } else { 1_000 },
-        if quick { 5 } else { 10 },
-    )
-    .await;
+    let (users, posts) = if quick { (200, 5) } else { (1_000, 10) };
+    answers(&dir, &mut figures, users, posts).await;
+    let postgres = match postgres {
+        Some(url) => Some(url),
+        None if throwaway_postgres::postgres_binaries().is_some() => {
+            Some(throwaway_postgres::database().await)
+        }
+        None => {
+            println!(
+                "(no PostgreSQL server binaries and no --postgres URL: PostgreSQL rows skipped)"
+            );
+            None
+        }
+    };
+    if let Some(url) = postgres {
+        answers_postgres(&url, &mut figures, users, posts).await;
+    }
     for total in if quick {
         vec![10_000, 100_000]
     } else {
@@ -118,11 +139,16 @@ async fn startup(dir: &tempfile::TempDir, figures: &mut Figures) {
     );
 }
 
-/// Answers through the engine by `users` concurrent answerers on `posts` posts, against bare
-/// single-row INSERT transactions of the same rows through the same one-writer setup.
-async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, posts: usize) {
-    let url = format!("sqlite:{}", dir.path().join("answers.db").display());
-    let store = Store::open(&url).await.unwrap();
+/// A question posted `posts` times, answered by `users` concurrent answerers through the engine
+/// (each answering every post in turn, correctly): answers/s, p99, and the posts answered.
+struct EngineRun {
+    rate: f64,
+    p99: StdDuration,
+    posts: Arc<Vec<(i64, Response)>>,
+}
+
+async fn engine_answers(url: &str, users: u64, posts: usize) -> EngineRun {
+    let store = Store::open(url).await.unwrap();
     let bank = Arc::new(bank::load_layered(None).unwrap().bank);
     let exam = bank
         .playable_exams()
@@ -174,74 +200,259 @@ async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, pos
     for task in tasks {
         latencies.extend(task.await.unwrap());
     }
-    let engine_elapsed = started.elapsed();
-    let count = latencies.len();
-    let engine_rate = count as f64 / engine_elapsed.as_secs_f64();
-    let p99 = percentile(&mut latencies, 0.99);
+    let elapsed = started.elapsed();
     store.close().await;
+    EngineRun {
+        rate: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p99: percentile(&mut latencies, 0.99),
+        posts: post_ids,
+    }
+}
 
-    // The ceiling: the same answer rows, bare INSERTs, one transaction each, same pragmas.
+/// Rows per transaction in the batched C API ceiling: the most answers the engine commits together.
+const BATCH: usize = 256;
+
+/// The answer row the ceilings insert, in SQL both backends accept.
+const BARE_INSERT: &str =
+    "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice,
+    correct, points, latency_ms, on_board, answered_at)
+    VALUES ($1, 1, $2, 'aif-c01', 'q', 1, '1.1', $3, 1, 15, 100, 1, $4)";
+
+/// Bare single-row INSERT transactions of the engine run's rows, by `users` concurrent tasks on
+/// a one-connection pool (the engine's one writer): rows/s and p99.
+macro_rules! bare_inserts {
+    ($pool:expr, |$p:ident| $begin:expr, $users:expr, $posts:expr) => {{
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..$users)
+            .map(|user: u64| {
+                let pool = $pool.clone();
+                let post_ids = $posts.clone();
+                tokio::spawn(async move {
+                    let mut latencies = Vec::with_capacity(post_ids.len());
+                    for (post_id, key) in post_ids.iter() {
+                        let begun = Instant::now();
+                        let $p = &pool;
+                        let mut tx = $begin.await.unwrap();
+                        sqlx::query(BARE_INSERT)
+                            .bind(post_id)
+                            .bind((1000 + user) as i64)
+                            .bind(key.letters())
+                            .bind(Utc::now().timestamp_millis())
+                            .execute(&mut *tx)
+                            .await
+                            .unwrap();
+                        tx.commit().await.unwrap();
+                        latencies.push(begun.elapsed());
+                    }
+                    latencies
+                })
+            })
+            .collect();
+        let mut latencies = Vec::new();
+        for task in tasks {
+            latencies.extend(task.await.unwrap());
+        }
+        let rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
+        (rate, percentile(&mut latencies, 0.99))
+    }};
+}
+
+/// Answers through the engine by `users` concurrent answerers on `posts` posts, against the
+/// same rows as bare single-row INSERT transactions through sqlx (the same one-writer setup),
+/// and through SQLite's C API directly: the physical ceiling.
+async fn answers(dir: &tempfile::TempDir, figures: &mut Figures, users: u64, posts: usize) {
+    let path = dir.path().join("answers.db");
+    let url = format!("sqlite:{}", path.display());
+    let engine = engine_answers(&url, users, posts).await;
+
     let pool = bare_pool(&url).await;
     sqlx::query("DELETE FROM answers")
         .execute(&pool)
         .await
         .unwrap();
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..users)
-        .map(|user| {
-            let pool = pool.clone();
-            let post_ids = post_ids.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(post_ids.len());
-                for (post_id, key) in post_ids.iter() {
-                    let begun = Instant::now();
-                    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-                    sqlx::query(
-                        "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice, correct,
-                            points, latency_ms, on_board, answered_at) VALUES (?, 1, ?, 'aif-c01', 'q', 1, '1.1', ?, 1, 15, 100, 1, ?)",
-                    )
-                    .bind(post_id)
-                    .bind((1000 + user) as i64)
-                    .bind(key.letters())
-                    .bind(Utc::now().timestamp_millis())
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                    tx.commit().await.unwrap();
-                    latencies.push(begun.elapsed());
-                }
-                latencies
-            })
+    let (bare_rate, bare_p99) = bare_inserts!(
+        pool,
+        |pool| pool.begin_with("BEGIN IMMEDIATE"),
+        users,
+        engine.posts
+    );
+    pool.close().await;
+
+    let rows: Vec<(i64, i64, String)> = (0..users)
+        .flat_map(|user| {
+            engine
+                .posts
+                .iter()
+                .map(move |(post_id, key)| (*post_id, (1000 + user) as i64, key.letters()))
         })
         .collect();
-    let mut bare_latencies = Vec::new();
-    for task in tasks {
-        bare_latencies.extend(task.await.unwrap());
-    }
-    let bare_rate = count as f64 / started.elapsed().as_secs_f64();
-    let bare_p99 = percentile(&mut bare_latencies, 0.99);
-    pool.close().await;
+    let c_single = c_api::insert_rate(&path, &rows, 1);
+    let c_batched = c_api::insert_rate(&path, &rows, BATCH);
 
     figures.add(
         format!("answers/s, engine, {users} concurrent answerers"),
-        format!("{engine_rate:.0}/s"),
+        format!("{:.0}/s", engine.rate),
         "target 10,000/s",
     );
     figures.add(
-        "answers/s, bare INSERT ceiling (same rows, same pragmas)",
+        "answers/s, bare INSERT ceiling via sqlx (one tx per row)",
         format!("{bare_rate:.0}/s"),
         "ceiling",
     );
     figures.add(
-        "engine / ceiling",
-        format!("{:.0}%", engine_rate / bare_rate * 100.0),
+        "engine / sqlx ceiling",
+        format!("{:.0}%", engine.rate / bare_rate * 100.0),
         "target 50%",
     );
     figures.add(
+        "rows/s, SQLite C API, one transaction per row",
+        format!("{c_single:.0}/s"),
+        "physical ceiling",
+    );
+    figures.add(
+        format!("rows/s, SQLite C API, {} rows per transaction", BATCH),
+        format!("{c_batched:.0}/s"),
+        "physical ceiling",
+    );
+    figures.add(
+        "engine / C API batched ceiling",
+        format!("{:.0}%", engine.rate / c_batched * 100.0),
+        "",
+    );
+    figures.add(
         "answer p99 latency, engine (queueing included)",
-        ms(p99),
+        ms(engine.p99),
         format!("target 20 ms; bare p99 {}", ms(bare_p99)),
     );
+}
+
+/// The same engine run on PostgreSQL, against single-row INSERT transactions of the same rows
+/// through the same driver and the same one-writer setup.
+async fn answers_postgres(url: &str, figures: &mut Figures, users: u64, posts: usize) {
+    let engine = engine_answers(url, users, posts).await;
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM answers")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (bare_rate, bare_p99) = bare_inserts!(pool, |pool| pool.begin(), users, engine.posts);
+    pool.close().await;
+    figures.add(
+        format!("PostgreSQL: answers/s, engine, {users} concurrent answerers"),
+        format!("{:.0}/s", engine.rate),
+        "target 10,000/s",
+    );
+    figures.add(
+        "PostgreSQL: bare INSERT ceiling via sqlx (one tx per row)",
+        format!("{bare_rate:.0}/s"),
+        "ceiling",
+    );
+    figures.add(
+        "PostgreSQL: engine / ceiling",
+        format!("{:.0}%", engine.rate / bare_rate * 100.0),
+        "",
+    );
+    figures.add(
+        "PostgreSQL: answer p99 latency, engine (queueing included)",
+        ms(engine.p99),
+        format!("bare p99 {}", ms(bare_p99)),
+    );
+}
+
+/// SQLite's C API with nothing in between: one prepared INSERT, the same pragmas as the store.
+mod c_api {
+    use std::ffi::{CStr, CString};
+    use std::path::Path;
+    use std::ptr;
+    use std::time::Instant;
+
+    use libsqlite3_sys as ffi;
+
+    struct Db(*mut ffi::sqlite3);
+
+    impl Db {
+        fn open(path: &Path) -> Db {
+            let name = CString::new(path.to_str().unwrap()).unwrap();
+            let mut db = ptr::null_mut();
+            let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
+            // SAFETY: `name` is a NUL-terminated string; `db` receives the handle.
+            let rc = unsafe { ffi::sqlite3_open_v2(name.as_ptr(), &mut db, flags, ptr::null()) };
+            let db = Db(db);
+            db.check(rc);
+            db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+            db
+        }
+
+        fn check(&self, rc: i32) {
+            if rc != ffi::SQLITE_OK && rc != ffi::SQLITE_DONE && rc != ffi::SQLITE_ROW {
+                // SAFETY: the handle is open; the message is owned by SQLite.
+                let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(self.0)) };
+                panic!("sqlite error {rc}: {}", message.to_string_lossy());
+            }
+        }
+
+        fn exec(&self, sql: &str) {
+            let sql = CString::new(sql).unwrap();
+            // SAFETY: an open handle and a NUL-terminated statement list.
+            let rc = unsafe {
+                ffi::sqlite3_exec(self.0, sql.as_ptr(), None, ptr::null_mut(), ptr::null_mut())
+            };
+            self.check(rc);
+        }
+    }
+
+    impl Drop for Db {
+        fn drop(&mut self) {
+            // SAFETY: every statement was finalized before the handle is closed.
+            unsafe { ffi::sqlite3_close(self.0) };
+        }
+    }
+
+    /// Inserts `rows` (post, user, choice) into a cleared answers table, `per_transaction` rows
+    /// to a transaction; rows/s.
+    pub fn insert_rate(path: &Path, rows: &[(i64, i64, String)], per_transaction: usize) -> f64 {
+        let db = Db::open(path);
+        db.exec("DELETE FROM answers");
+        let sql = CString::new(super::BARE_INSERT).unwrap();
+        let mut statement = ptr::null_mut();
+        // SAFETY: an open handle, a NUL-terminated statement; `statement` receives it.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(db.0, sql.as_ptr(), -1, &mut statement, ptr::null_mut())
+        };
+        db.check(rc);
+        let started = Instant::now();
+        for chunk in rows.chunks(per_transaction) {
+            db.exec("BEGIN IMMEDIATE");
+            for (post, user, choice) in chunk {
+                let at = chrono::Utc::now().timestamp_millis();
+                // SAFETY: `statement` is prepared on `db`; SQLITE_TRANSIENT makes SQLite copy
+                // the text before `choice` can go.
+                unsafe {
+                    ffi::sqlite3_bind_int64(statement, 1, *post);
+                    ffi::sqlite3_bind_int64(statement, 2, *user);
+                    ffi::sqlite3_bind_text(
+                        statement,
+                        3,
+                        choice.as_ptr().cast(),
+                        choice.len() as i32,
+                        ffi::SQLITE_TRANSIENT(),
+                    );
+                    ffi::sqlite3_bind_int64(statement, 4, at);
+                    db.check(ffi::sqlite3_step(statement));
+                    db.check(ffi::sqlite3_reset(statement));
+                }
+            }
+            db.exec("COMMIT");
+        }
+        let rate = rows.len() as f64 / started.elapsed().as_secs_f64();
+        // SAFETY: finalized once, before the handle closes.
+        unsafe { ffi::sqlite3_finalize(statement) };
+        rate
+    }
 }
 
 /// Leaderboard and /stats latency over `total` answers from 20,000 members in 50 guilds.

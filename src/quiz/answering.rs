@@ -6,7 +6,13 @@
 //! acknowledges each. An idle bot commits a lone answer at once; a burst of clicks shares its
 //! commits, which is where SQLite spends its time. A batch whose transaction fails acknowledges
 //! none of its answers.
+//!
+//! On SQLite the batch's writes run through SQLite's C API on the transaction's own connection
+//! (`direct_writes`): the same statements, prepared once per batch, with no round trip to sqlx's
+//! worker thread per statement, which is what bounded a batch before. PostgreSQL runs them
+//! through sqlx. Either way the batch commits through sqlx before any answer is acknowledged.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -24,7 +30,8 @@ use crate::bank::{Bank, Key, Kind, Question, Response};
 use crate::clock::Clock;
 use crate::ops::metrics;
 use crate::store::{
-    Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store, StoreError, WriteTx,
+    AnswerWrites, Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store,
+    StoreError, StoreResult, WriteTx,
 };
 
 /// The most answers committed together.
@@ -183,18 +190,26 @@ impl Writer {
             Ok(tx) => tx,
             Err(error) => return fail_all(batch, &error),
         };
-        let mut outcomes = Vec::with_capacity(batch.len());
-        let mut cache = BatchCache::default();
-        for pending in &batch {
-            let outcome = self.record(&mut tx, &mut cache, pending).await;
-            if let Err(QuizError::Store(error)) = &outcome {
-                // The transaction may hold half an answer: acknowledge nothing from it.
-                let error = StoreError::Aborted(format!("batch rolled back: {error}"));
+        let cache = match BatchCache::read(&mut tx, &batch).await {
+            Ok(cache) => cache,
+            Err(error) => return fail_all(batch, &error),
+        };
+        let recorded = if tx.is_sqlite() {
+            match tx.direct_writes().await {
+                // Dropped at the end of this arm, handing the connection back before the commit.
+                Ok(mut direct) => self.record_all(&mut direct, &cache, &batch).await,
+                Err(error) => Err(error),
+            }
+        } else {
+            self.record_all(&mut tx, &cache, &batch).await
+        };
+        let outcomes = match recorded {
+            Ok(outcomes) => outcomes,
+            Err(error) => {
                 drop(tx);
                 return fail_all(batch, &error);
             }
-            outcomes.push(outcome);
-        }
+        };
         if let Err(error) = tx.commit().await {
             return fail_all(batch, &error);
         }
@@ -209,18 +224,36 @@ impl Writer {
         self.clock.now()
     }
 
+    /// Every answer of the batch in turn; a store error stops the batch, since the transaction
+    /// may then hold half an answer and none of it may be acknowledged.
+    async fn record_all<W: AnswerWrites>(
+        &self,
+        writes: &mut W,
+        cache: &BatchCache,
+        batch: &[Pending],
+    ) -> Result<Vec<QuizResult<AnswerOutcome>>, StoreError> {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for pending in batch {
+            let outcome = self.record(writes, cache, pending).await;
+            if let Err(QuizError::Store(error)) = &outcome {
+                return Err(StoreError::Aborted(format!("batch rolled back: {error}")));
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
     /// Decides and writes one answer inside the batch's transaction. Every check comes before
     /// the first write, so a refused answer leaves nothing behind.
-    async fn record(
+    async fn record<W: AnswerWrites>(
         &self,
-        tx: &mut WriteTx,
-        cache: &mut BatchCache,
+        tx: &mut W,
+        cache: &BatchCache,
         request: &Pending,
     ) -> QuizResult<AnswerOutcome> {
         let now = self.now();
         let post = cache
-            .post(tx, request.guild, request.post_id)
-            .await?
+            .post(request.guild, request.post_id)
             .ok_or(Rejection::UnknownPost)?;
         let question = answerable(&self.bank, &post, request.user, now)?;
         check_shape(&question, &request.response).map_err(Rejection::InvalidResponse)?;
@@ -269,7 +302,7 @@ impl Writer {
         let member = tx
             .touch_member(request.guild, request.user, &request.display_name, now)
             .await?;
-        let zone = cache.zone(tx, request.guild).await?;
+        let zone = cache.zone(request.guild);
         let streak = if post.is_scheduled() {
             Some(
                 self.advance_streak(tx, &member, correct, local_day(post.opens_at, zone), zone)
@@ -305,9 +338,9 @@ impl Writer {
         })
     }
 
-    async fn advance_streak(
+    async fn advance_streak<W: AnswerWrites>(
         &self,
-        tx: &mut WriteTx,
+        tx: &mut W,
         member: &Member,
         correct: bool,
         day: i32,
@@ -340,8 +373,9 @@ impl Writer {
     }
 }
 
-/// What a batch reads once and reuses: a burst of answers mostly shares a post and a guild.
-/// Nothing in a batch changes posts or guild settings, so the copies stay true until it commits.
+/// What a batch reads once, before its writes: a burst of answers mostly shares a post and a
+/// guild. Nothing in a batch changes posts or guild settings, so the copies stay true until it
+/// commits.
 #[derive(Default)]
 struct BatchCache {
     posts: HashMap<(Snowflake, i64), Option<Post>>,
@@ -349,27 +383,27 @@ struct BatchCache {
 }
 
 impl BatchCache {
-    async fn post(
-        &mut self,
-        tx: &mut WriteTx,
-        guild: Snowflake,
-        post_id: i64,
-    ) -> QuizResult<Option<Post>> {
-        if let Some(post) = self.posts.get(&(guild, post_id)) {
-            return Ok(post.clone());
+    async fn read(tx: &mut WriteTx, batch: &[Pending]) -> StoreResult<BatchCache> {
+        let mut cache = BatchCache::default();
+        for pending in batch {
+            let key = (pending.guild, pending.post_id);
+            if let Entry::Vacant(entry) = cache.posts.entry(key) {
+                entry.insert(tx.post(pending.guild, pending.post_id).await?);
+            }
+            if let Entry::Vacant(entry) = cache.zones.entry(pending.guild) {
+                entry.insert(tx.guild_timezone(pending.guild).await?);
+            }
         }
-        let post = tx.post(guild, post_id).await?;
-        self.posts.insert((guild, post_id), post.clone());
-        Ok(post)
+        Ok(cache)
     }
 
-    async fn zone(&mut self, tx: &mut WriteTx, guild: Snowflake) -> QuizResult<Tz> {
-        if let Some(zone) = self.zones.get(&guild) {
-            return Ok(*zone);
-        }
-        let zone = tx.guild_timezone(guild).await?;
-        self.zones.insert(guild, zone);
-        Ok(zone)
+    fn post(&self, guild: Snowflake, post_id: i64) -> Option<Post> {
+        self.posts.get(&(guild, post_id)).cloned().flatten()
+    }
+
+    /// Read for every guild of the batch, so the fallback is never taken.
+    fn zone(&self, guild: Snowflake) -> Tz {
+        self.zones.get(&guild).copied().unwrap_or(Tz::UTC)
     }
 }
 

@@ -10,7 +10,8 @@ use super::review::{after_answer, CardStep};
 use super::{Engine, PersonalQuestion, QuizResult, Rejection};
 use crate::bank::{ExamId, Question};
 use crate::store::{
-    NewPost, Post, PostMode, PostState, Reminder, ReminderOutcome, Snowflake, StoreResult, WriteTx,
+    AnswerWrites, NewPost, Post, PostMode, PostState, Reminder, ReminderOutcome, Snowflake,
+    StoreResult,
 };
 
 /// The reminder hour when a member names none (in the guild's zone).
@@ -49,8 +50,8 @@ pub struct ReviewReminder {
 
 /// Writes what an answer (in any mode) does to the member's card for `question`, in the
 /// answer's transaction.
-pub(super) async fn record_card(
-    tx: &mut WriteTx,
+pub(super) async fn record_card<W: AnswerWrites>(
+    tx: &mut W,
     guild: Snowflake,
     user: Snowflake,
     question: &Question,

@@ -63,6 +63,16 @@ pub struct OptionTally {
     pub count: u32,
 }
 
+pub(super) const SELECT_ANSWER: &str =
+    "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = $1 AND user_id = $2";
+
+/// Refuses a second answer by the same member to the same post without an error.
+pub(super) const INSERT_ANSWER: &str =
+    "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice, correct,
+        points, latency_ms, on_board, answered_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (post_id, user_id) DO NOTHING";
+
 impl WriteTx {
     pub async fn answer_of(
         &mut self,
@@ -70,12 +80,11 @@ impl WriteTx {
         user: Snowflake,
     ) -> StoreResult<Option<AnswerRow>> {
         let row: Option<AnswerSql> = with_tx!(self.tx, |db| {
-            sqlx::query_as(
-            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = $1 AND user_id = $2",
-        )
-        .bind(post_id)
-        .bind(id_to_sql(user))
-        .fetch_optional(db).await
+            sqlx::query_as(SELECT_ANSWER)
+                .bind(post_id)
+                .bind(id_to_sql(user))
+                .fetch_optional(db)
+                .await
         })?;
         Ok(row.map(AnswerRow::from))
     }
@@ -83,26 +92,23 @@ impl WriteTx {
     /// Inserts the member's answer to a post unless they already answered it; true if inserted.
     pub async fn insert_answer(&mut self, answer: &NewAnswer<'_>) -> StoreResult<bool> {
         let inserted = with_tx!(self.tx, |db| {
-            sqlx::query(
-            "INSERT INTO answers (post_id, guild_id, user_id, exam, question_id, domain, task, choice, correct,
-                points, latency_ms, on_board, answered_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-             ON CONFLICT (post_id, user_id) DO NOTHING",
-        )
-        .bind(answer.post_id)
-        .bind(id_to_sql(answer.guild_id))
-        .bind(id_to_sql(answer.user_id))
-        .bind(answer.exam)
-        .bind(answer.question_id)
-        .bind(i64::from(answer.domain))
-        .bind(answer.task)
-        .bind(answer.choice)
-        .bind(i64::from(answer.correct))
-        .bind(i64::from(answer.points))
-        .bind(answer.latency_ms)
-        .bind(i64::from(answer.on_board))
-        .bind(to_millis(answer.answered_at))
-        .execute(db).await.map(|done| done.rows_affected())
+            sqlx::query(INSERT_ANSWER)
+                .bind(answer.post_id)
+                .bind(id_to_sql(answer.guild_id))
+                .bind(id_to_sql(answer.user_id))
+                .bind(answer.exam)
+                .bind(answer.question_id)
+                .bind(i64::from(answer.domain))
+                .bind(answer.task)
+                .bind(answer.choice)
+                .bind(i64::from(answer.correct))
+                .bind(i64::from(answer.points))
+                .bind(answer.latency_ms)
+                .bind(i64::from(answer.on_board))
+                .bind(to_millis(answer.answered_at))
+                .execute(db)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(inserted == 1)
     }
@@ -111,12 +117,11 @@ impl WriteTx {
 impl Store {
     pub async fn answer_of(&self, post_id: i64, user: Snowflake) -> StoreResult<Option<AnswerRow>> {
         let row: Option<AnswerSql> = with_pool!(self.reader, |db| {
-            sqlx::query_as(
-            "SELECT user_id, choice, correct, points, latency_ms, answered_at FROM answers WHERE post_id = $1 AND user_id = $2",
-        )
-        .bind(post_id)
-        .bind(id_to_sql(user))
-        .fetch_optional(db).await
+            sqlx::query_as(SELECT_ANSWER)
+                .bind(post_id)
+                .bind(id_to_sql(user))
+                .fetch_optional(db)
+                .await
         })?;
         Ok(row.map(AnswerRow::from))
     }

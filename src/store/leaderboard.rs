@@ -86,6 +86,34 @@ struct BoardSql {
     ranked: i64,
 }
 
+/// One answer added to a member's totals for `periods` period keys, in one statement: per
+/// period, the arguments guild, exam, period key, user, points, correct (0/1).
+pub(super) fn add_to_totals_sql(periods: usize) -> String {
+    let rows = (0..periods)
+        .map(|row| {
+            let n = row * 6;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, 1, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO score_totals (guild_id, exam, period, user_id, points, answered, correct)
+         VALUES {rows}
+         ON CONFLICT (guild_id, period, exam, user_id) DO UPDATE SET
+            points = score_totals.points + excluded.points,
+            answered = score_totals.answered + 1,
+            correct = score_totals.correct + excluded.correct"
+    )
+}
+
 impl WriteTx {
     /// Adds one answer to the member's totals for each period key, in one statement.
     pub async fn add_to_totals(
@@ -100,29 +128,7 @@ impl WriteTx {
         if period_keys.is_empty() {
             return Ok(());
         }
-        let rows = (0..period_keys.len())
-            .map(|row| {
-                let n = row * 6;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, 1, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO score_totals (guild_id, exam, period, user_id, points, answered, correct)
-             VALUES {rows}
-             ON CONFLICT (guild_id, period, exam, user_id) DO UPDATE SET
-                points = score_totals.points + excluded.points,
-                answered = score_totals.answered + 1,
-                correct = score_totals.correct + excluded.correct"
-        );
+        let sql = add_to_totals_sql(period_keys.len());
         with_tx!(self.tx, |db| {
             let mut query = sqlx::query(&sql);
             for key in period_keys {

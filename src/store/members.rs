@@ -44,6 +44,17 @@ const SELECT_MEMBER: &str =
     "SELECT guild_id, user_id, display_name, current_streak, best_streak, streak_day
      FROM members WHERE guild_id = $1 AND user_id = $2";
 
+/// Records that the member was seen, and returns them with their streak.
+pub(super) const TOUCH_MEMBER: &str =
+    "INSERT INTO members (guild_id, user_id, display_name, first_seen_at, last_seen_at)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (guild_id, user_id)
+     DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at
+     RETURNING guild_id, user_id, display_name, current_streak, best_streak, streak_day";
+
+pub(super) const SET_STREAK: &str =
+    "UPDATE members SET current_streak = $1, best_streak = $2, streak_day = $3 WHERE guild_id = $4 AND user_id = $5";
+
 impl WriteTx {
     pub async fn member(
         &mut self,
@@ -68,19 +79,14 @@ impl WriteTx {
         now: DateTime<Utc>,
     ) -> StoreResult<Member> {
         let row: MemberRow = with_tx!(self.tx, |db| {
-            sqlx::query_as(
-            "INSERT INTO members (guild_id, user_id, display_name, first_seen_at, last_seen_at)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (guild_id, user_id)
-             DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at
-             RETURNING guild_id, user_id, display_name, current_streak, best_streak, streak_day",
-        )
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .bind(display_name)
-        .bind(to_millis(now))
-        .bind(to_millis(now))
-        .fetch_one(db).await
+            sqlx::query_as(TOUCH_MEMBER)
+                .bind(id_to_sql(guild))
+                .bind(id_to_sql(user))
+                .bind(display_name)
+                .bind(to_millis(now))
+                .bind(to_millis(now))
+                .fetch_one(db)
+                .await
         })?;
         Ok(row.into())
     }
@@ -94,13 +100,15 @@ impl WriteTx {
         day: i32,
     ) -> StoreResult<()> {
         with_tx!(self.tx, |db| {
-            sqlx::query("UPDATE members SET current_streak = $1, best_streak = $2, streak_day = $3 WHERE guild_id = $4 AND user_id = $5")
-            .bind(i64::from(current))
-            .bind(i64::from(best))
-            .bind(i64::from(day))
-            .bind(id_to_sql(guild))
-            .bind(id_to_sql(user))
-            .execute(db).await.map(|done| done.rows_affected())
+            sqlx::query(SET_STREAK)
+                .bind(i64::from(current))
+                .bind(i64::from(best))
+                .bind(i64::from(day))
+                .bind(id_to_sql(guild))
+                .bind(id_to_sql(user))
+                .execute(db)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(())
     }

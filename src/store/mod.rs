@@ -47,6 +47,7 @@ macro_rules! with_on {
     };
 }
 
+mod answer_writes;
 mod answers;
 mod exports;
 mod flags;
@@ -62,6 +63,7 @@ mod reveals;
 mod reviews;
 mod schedules;
 mod sprints;
+mod sqlite_direct;
 mod stats;
 mod transfer;
 
@@ -76,6 +78,7 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use crate::clock::to_millis;
 use crate::shards::ShardRange;
+pub(crate) use answer_writes::AnswerWrites;
 pub use answers::{AnswerRow, NewAnswer, OptionTally};
 pub use exports::{AnswerRecord, MemberSummary};
 pub use flags::Flag;
@@ -113,6 +116,9 @@ pub enum StoreError {
     Unsupported(&'static str),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// An error from SQLite's C API, where the answer writer calls it directly.
+    #[error("SQLite error {code}: {message}")]
+    Sqlite { code: i32, message: String },
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -138,6 +138,13 @@ pub(super) const POST_COLUMNS: &str =
     "post_id, guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
      question_id, domain, cycle, message_id, opens_at, closes_at, state, practice_domain";
 
+/// Whether the member let a scheduled post of the guild close unanswered between two times.
+pub(super) const SKIPPED_SCHEDULED_POST: &str =
+    "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = $1 AND p.schedule_id IS NOT NULL
+        AND p.state IN ('open', 'closed') AND p.opens_at >= $2 AND p.opens_at < $3
+        AND p.closes_at <= $4
+        AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.post_id AND a.user_id = $5))";
+
 impl WriteTx {
     pub async fn insert_post(&mut self, new: &NewPost, now: DateTime<Utc>) -> StoreResult<Post> {
         let row: PostRow = with_tx!(self.tx, |db| {
@@ -190,18 +197,14 @@ impl WriteTx {
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         Ok(with_tx!(self.tx, |db| {
-            sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM posts p WHERE p.guild_id = $1 AND p.schedule_id IS NOT NULL
-                AND p.state IN ('open', 'closed') AND p.opens_at >= $2 AND p.opens_at < $3
-                AND p.closes_at <= $4
-                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.post_id AND a.user_id = $5))",
-        )
-        .bind(id_to_sql(guild))
-        .bind(to_millis(from))
-        .bind(to_millis(to))
-        .bind(to_millis(now))
-        .bind(id_to_sql(user))
-        .fetch_one(db).await
+            sqlx::query_scalar(SKIPPED_SCHEDULED_POST)
+                .bind(id_to_sql(guild))
+                .bind(to_millis(from))
+                .bind(to_millis(to))
+                .bind(to_millis(now))
+                .bind(id_to_sql(user))
+                .fetch_one(db)
+                .await
         })?)
     }
 }

@@ -16,7 +16,7 @@ pub enum CardState {
 }
 
 impl CardState {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             CardState::Learning => "learning",
             CardState::Review => "review",
@@ -24,7 +24,7 @@ impl CardState {
         }
     }
 
-    fn parse(text: &str) -> CardState {
+    pub(super) fn parse(text: &str) -> CardState {
         match text {
             "review" => CardState::Review,
             "relearning" => CardState::Relearning,
@@ -62,6 +62,21 @@ struct CardRow {
 
 const CARD_COLUMNS: &str =
     "question_id, exam, due_at, lapses, reps, state, stability, difficulty, last_review_at";
+
+/// A member's card for one question; columns as `CARD_COLUMNS`.
+pub(super) const SELECT_CARD: &str =
+    "SELECT question_id, exam, due_at, lapses, reps, state, stability, difficulty, last_review_at
+     FROM review_cards WHERE guild_id = $1 AND user_id = $2 AND question_id = $3";
+
+pub(super) const SAVE_CARD: &str =
+    "INSERT INTO review_cards (guild_id, user_id, question_id, exam, due_at, lapses, reps, state,
+        stability, difficulty, last_review_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET
+        due_at = excluded.due_at, lapses = excluded.lapses, reps = excluded.reps,
+        state = excluded.state, stability = excluded.stability,
+        difficulty = excluded.difficulty, last_review_at = excluded.last_review_at,
+        updated_at = excluded.updated_at";
 
 impl From<CardRow> for ReviewCard {
     fn from(row: CardRow) -> ReviewCard {
@@ -141,13 +156,12 @@ impl WriteTx {
         question: &str,
     ) -> StoreResult<Option<ReviewCard>> {
         let row: Option<CardRow> = with_tx!(self.tx, |db| {
-            sqlx::query_as(&format!(
-            "SELECT {CARD_COLUMNS} FROM review_cards WHERE guild_id = $1 AND user_id = $2 AND question_id = $3"
-        ))
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .bind(question)
-        .fetch_optional(db).await
+            sqlx::query_as(SELECT_CARD)
+                .bind(id_to_sql(guild))
+                .bind(id_to_sql(user))
+                .bind(question)
+                .fetch_optional(db)
+                .await
         })?;
         Ok(row.map(ReviewCard::from))
     }
@@ -160,29 +174,22 @@ impl WriteTx {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         with_tx!(self.tx, |db| {
-            sqlx::query(
-            "INSERT INTO review_cards (guild_id, user_id, question_id, exam, due_at, lapses, reps, state,
-                stability, difficulty, last_review_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (guild_id, user_id, question_id) DO UPDATE SET
-                due_at = excluded.due_at, lapses = excluded.lapses, reps = excluded.reps,
-                state = excluded.state, stability = excluded.stability,
-                difficulty = excluded.difficulty, last_review_at = excluded.last_review_at,
-                updated_at = excluded.updated_at",
-        )
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .bind(&card.question_id)
-        .bind(&card.exam)
-        .bind(to_millis(card.due_at))
-        .bind(i64::from(card.lapses))
-        .bind(i64::from(card.reps))
-        .bind(card.state.as_str())
-        .bind(card.stability)
-        .bind(card.difficulty)
-        .bind(to_millis(card.last_review_at))
-        .bind(to_millis(now))
-        .execute(db).await.map(|done| done.rows_affected())
+            sqlx::query(SAVE_CARD)
+                .bind(id_to_sql(guild))
+                .bind(id_to_sql(user))
+                .bind(&card.question_id)
+                .bind(&card.exam)
+                .bind(to_millis(card.due_at))
+                .bind(i64::from(card.lapses))
+                .bind(i64::from(card.reps))
+                .bind(card.state.as_str())
+                .bind(card.stability)
+                .bind(card.difficulty)
+                .bind(to_millis(card.last_review_at))
+                .bind(to_millis(now))
+                .execute(db)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(())
     }

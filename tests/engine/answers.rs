@@ -7,6 +7,7 @@ use certsprint::quiz::{AnswerRequest, QuizError, Rejection};
 use crate::common::rejection;
 use crate::helpers::*;
 use certsprint::bank::Scope;
+use certsprint::store::Period;
 
 #[tokio::test]
 async fn the_first_answer_counts_and_cannot_be_changed() {
@@ -309,5 +310,102 @@ async fn the_wrong_answer_helper_is_wrong_for_every_kind() {
             "{kind:?}: the right shape"
         );
         assert!(!is_correct(question, &wrong), "{kind:?}: graded wrong");
+    }
+}
+
+/// Answers that share a batch are decided one by one: refused ones (a second click, a closed
+/// post, a response of the wrong shape, an unknown post) leave the others recorded, and
+/// everything an acknowledged answer wrote (the answer, totals, streak, review card) is still
+/// there after a restart.
+#[tokio::test]
+async fn answers_sharing_a_batch_stand_alone_and_survive_a_restart() {
+    let mut t = TestEngine::new().await;
+    let scheduled = t.post(GUILD, true).await;
+    let closed = t.post(GUILD, false).await;
+    assert!(t.engine.close_post(GUILD, closed.post_id).await.unwrap());
+    let members = 1..=40u64;
+    let mut clicks = Vec::new();
+    for user in members.clone() {
+        let right = user % 4 != 0;
+        let response = if right {
+            t.key_of(&scheduled)
+        } else {
+            t.wrong_for(&scheduled)
+        };
+        // Each member's first click, a second click, an answer to a closed post, a response of
+        // the wrong shape and an answer to a post that does not exist, all at once.
+        let attempts = [
+            (scheduled.post_id, response.clone(), "first"),
+            (scheduled.post_id, response, "again"),
+            (closed.post_id, t.key_of(&closed), "closed"),
+            (scheduled.post_id, Response(vec![7]), "shape"),
+            (i64::MAX, t.key_of(&scheduled), "unknown"),
+        ];
+        for (post_id, response, what) in attempts {
+            let engine = t.engine.clone();
+            clicks.push(tokio::spawn(async move {
+                let outcome = engine
+                    .answer(AnswerRequest {
+                        guild: GUILD,
+                        post_id,
+                        user,
+                        display_name: "member",
+                        response,
+                    })
+                    .await;
+                (user, what, outcome)
+            }));
+        }
+    }
+    let mut accepted = std::collections::HashMap::new();
+    for click in clicks {
+        let (user, what, outcome) = click.await.unwrap();
+        match (what, outcome) {
+            ("first" | "again", Ok(outcome)) => {
+                assert!(accepted.insert(user, outcome.correct).is_none(), "{user}");
+            }
+            ("first" | "again", Err(QuizError::Rejected(Rejection::AlreadyAnswered { .. }))) => {}
+            ("closed", Err(QuizError::Rejected(Rejection::Closed { .. }))) => {}
+            ("shape", Err(QuizError::Rejected(Rejection::InvalidResponse(_)))) => {}
+            ("unknown", Err(QuizError::Rejected(Rejection::UnknownPost))) => {}
+            (what, outcome) => panic!("member {user}, {what}: {outcome:?}"),
+        }
+    }
+    assert_eq!(accepted.len(), 40, "one answer per member");
+
+    t.restart().await;
+    let board = t
+        .engine
+        .leaderboard(GUILD, &Scope::All, Period::All, 1, 0)
+        .await
+        .unwrap();
+    assert_eq!(board.ranked, 40);
+    for user in members {
+        let right = accepted[&user];
+        assert_eq!(right, user % 4 != 0);
+        let stored = t
+            .store()
+            .answer_of(scheduled.post_id, user)
+            .await
+            .unwrap()
+            .expect("an acknowledged answer is kept");
+        assert_eq!(stored.correct, right);
+        assert!(t
+            .store()
+            .answer_of(closed.post_id, user)
+            .await
+            .unwrap()
+            .is_none());
+        let stats = t.engine.member_stats(GUILD, user).await.unwrap();
+        assert_eq!(
+            (stats.overall.answered, stats.overall.correct),
+            (1, u32::from(right))
+        );
+        assert_eq!(stats.current_streak, u32::from(right), "member {user}");
+        assert_eq!(
+            stats.reviews_total,
+            u32::from(!right),
+            "a miss makes a card"
+        );
     }
 }
