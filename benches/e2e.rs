@@ -2,8 +2,9 @@
 //! client: a burst of clicks on a channel question, the same burst against the real binary on
 //! PostgreSQL (one process, and two processes holding one shard each), and the idle bot's memory.
 //! Prints figures; fails nothing. Run with `cargo bench --bench e2e` (`-- --quick` for 200
-//! members). The PostgreSQL runs use a throwaway server started from this machine's binaries, as
-//! the tests do, and are skipped (said so) where there are none.
+//! members; `-- --members N` for N clicking members a guild). The PostgreSQL runs use a throwaway
+//! server started from this machine's binaries, as the tests do, and are skipped (said so) where
+//! there are none.
 #![recursion_limit = "256"]
 
 #[path = "../tests/fakecord/mod.rs"]
@@ -34,6 +35,12 @@ const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAx.fake.bench-token-for-local-discord
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let members = args
+        .iter()
+        .position(|a| a == "--members")
+        .and_then(|at| args.get(at + 1)?.parse().ok())
+        .unwrap_or(if quick { 200 } else { 1_000 });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -44,8 +51,8 @@ fn main() {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         println!("{:<60} {:>14}  against", "measure", "figure");
-        burst(if quick { 200 } else { 1_000 }).await;
-        postgres_bursts(quick).await;
+        burst(members).await;
+        postgres_bursts(members).await;
         idle_memory(if quick { 2_000 } else { 20_000 }).await;
     });
 }
@@ -261,12 +268,11 @@ const PG_GUILDS: [(u64, u64); 2] = [
 
 /// The click burst against the real binary on PostgreSQL: one process, then two processes
 /// (`--shards 0-0/2` and `1-1/2`) with the clicks split across their guilds.
-async fn postgres_bursts(quick: bool) {
+async fn postgres_bursts(members: u64) {
     if postgres::postgres_binaries().is_none() {
         println!("PostgreSQL bursts: skipped, no PostgreSQL server binaries (initdb, pg_ctl)");
         return;
     }
-    let members = if quick { 200 } else { 1_000 };
     process_burst(&[None], &PG_GUILDS[..1], members).await;
     process_burst(&[Some("0-0/2"), Some("1-1/2")], &PG_GUILDS, members).await;
 }
