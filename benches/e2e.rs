@@ -1,10 +1,16 @@
 //! End-to-end benchmarks through the local Discord-compatible server with the real serenity
-//! client: a burst of clicks on a channel question, and the idle bot's memory. Prints figures;
-//! fails nothing. Run with `cargo bench --bench e2e` (`-- --quick` for 200 members).
+//! client: a burst of clicks on a channel question, the same burst against the real binary on
+//! PostgreSQL (one process, and two processes holding one shard each), and the idle bot's memory.
+//! Prints figures; fails nothing. Run with `cargo bench --bench e2e` (`-- --quick` for 200
+//! members; `-- --members N` for N clicking members a guild). The PostgreSQL runs use a throwaway
+//! server started from this machine's binaries, as the tests do, and are skipped (said so) where
+//! there are none.
 #![recursion_limit = "256"]
 
 #[path = "../tests/fakecord/mod.rs"]
 mod fakecord;
+#[path = "../tests/common/postgres.rs"]
+mod postgres;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,11 +18,13 @@ use std::time::{Duration, Instant};
 use certsprint::bank;
 use certsprint::clock::SystemClock;
 use certsprint::config::Token;
+use certsprint::discord::ids::Action;
 use certsprint::discord::{run_until, Settings};
 use certsprint::quiz::Engine;
 use certsprint::random::RandomSource;
 use certsprint::store::Store;
-use fakecord::{FakeDiscord, GuildSpec};
+use fakecord::{FakeDiscord, GuildSpec, Interaction};
+use serde_json::{json, Value};
 
 const GUILD: u64 = 810_000_000_000_000_001;
 const CHANNEL: u64 = 810_000_000_000_000_101;
@@ -27,6 +35,12 @@ const TOKEN: &str = "MTAwMDAwMDAwMDAwMDAwMDAx.fake.bench-token-for-local-discord
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let members = args
+        .iter()
+        .position(|a| a == "--members")
+        .and_then(|at| args.get(at + 1)?.parse().ok())
+        .unwrap_or(if quick { 200 } else { 1_000 });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,20 +51,29 @@ fn main() {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         println!("{:<60} {:>14}  against", "measure", "figure");
-        burst(if quick { 200 } else { 1_000 }).await;
+        burst(members).await;
+        postgres_bursts(members).await;
         idle_memory(if quick { 2_000 } else { 20_000 }).await;
     });
 }
 
 fn world(members: u64) -> GuildSpec {
-    let mut guild = GuildSpec::new(GUILD, "bench")
-        .channel(CHANNEL, "daily")
+    world_of(GUILD, CHANNEL, members)
+}
+
+fn world_of(guild: u64, channel: u64, members: u64) -> GuildSpec {
+    let mut guild = GuildSpec::new(guild, "bench")
+        .channel(channel, "daily")
         .role(ADMIN_ROLE, "mods", 1 << 5)
         .member(ADMIN, "mod", vec![ADMIN_ROLE]);
     for n in 0..members {
         guild = guild.member(MEMBER + n, &format!("member{n}"), vec![]);
     }
     guild
+}
+
+fn milliseconds(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -235,4 +258,190 @@ async fn idle_memory(members: u64) {
     );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Guilds on shard 0 and shard 1 of 2 (Discord's shard is `(guild_id >> 22) % total`).
+const PG_GUILDS: [(u64, u64); 2] = [
+    (200_000_000_000 << 22, 820_000_000_000_000_101),
+    (200_000_000_001 << 22, 820_000_000_000_000_201),
+];
+
+/// The click burst against the real binary on PostgreSQL: one process, then two processes
+/// (`--shards 0-0/2` and `1-1/2`) with the clicks split across their guilds.
+async fn postgres_bursts(members: u64) {
+    if postgres::postgres_binaries().is_none() {
+        println!("PostgreSQL bursts: skipped, no PostgreSQL server binaries (initdb, pg_ctl)");
+        return;
+    }
+    process_burst(&[None], &PG_GUILDS[..1], members).await;
+    process_burst(&[Some("0-0/2"), Some("1-1/2")], &PG_GUILDS, members).await;
+}
+
+/// A `certsprint run` process, killed when dropped.
+struct BotProcess(std::process::Child);
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits until the guild's process answers commands (a harmless one, sent until answered).
+async fn wait_until_served(fake: &FakeDiscord, guild: u64, channel: u64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let probe = fake.slash(guild, channel, ADMIN, "help", json!({})).await;
+        if fake
+            .response(&probe, Duration::from_secs(2))
+            .await
+            .is_some()
+        {
+            return;
+        }
+    }
+    panic!("guild {guild} not served");
+}
+
+/// The reply to a command: its response, or the first followup after a defer.
+async fn reply(fake: &FakeDiscord, interaction: &Interaction) -> Value {
+    let response = fake
+        .response(interaction, Duration::from_secs(30))
+        .await
+        .expect("the bot answered");
+    if response["type"] != 5 {
+        return response["data"].clone();
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.followups(interaction).is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    fake.followups(interaction).remove(0)
+}
+
+/// `members` members of each guild click the right answer on its question, all within one
+/// second, each guild served by the process holding its shard.
+async fn process_burst(shards: &[Option<&str>], guilds: &[(u64, u64)], members: u64) {
+    let database = postgres::database().await;
+    let fake = FakeDiscord::start().await;
+    for &(guild, channel) in guilds {
+        fake.add_guild(world_of(guild, channel, members));
+    }
+    let _processes: Vec<BotProcess> = shards
+        .iter()
+        .map(|range| {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_certsprint"));
+            command.arg("run");
+            if let Some(range) = range {
+                command.args(["--shards", range]);
+            }
+            let child = command
+                .env("DISCORD_TOKEN", TOKEN)
+                .env("DISCORD_API_URL", fake.base_url())
+                .env("DATABASE_URL", &database)
+                .env("RUST_LOG", "error")
+                .env_remove("CERTSPRINT_SHARDS")
+                .env_remove("CERTSPRINT_QUESTIONS")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            BotProcess(child)
+        })
+        .collect();
+    fake.wait_for_commands(Duration::from_secs(60)).await;
+    let store = Store::open(&database).await.unwrap();
+    let bank = bank::load_layered(None).unwrap().bank;
+    // Each guild's admin posts a question with /daily now; the burst clicks its right answer.
+    let mut targets = Vec::new();
+    for &(guild, channel) in guilds {
+        wait_until_served(&fake, guild, channel).await;
+        let now = fake
+            .slash(
+                guild,
+                channel,
+                ADMIN,
+                "daily now",
+                json!({"channel": channel.to_string()}),
+            )
+            .await;
+        reply(&fake, &now).await;
+        let message = fake
+            .wait_for_message(channel, Duration::from_secs(30), |_| true)
+            .await
+            .expect("the question was posted");
+        let message_id: u64 = message["id"].as_str().unwrap().parse().unwrap();
+        let post_id = message["components"][0]["components"][0]["custom_id"]
+            .as_str()
+            .and_then(Action::decode)
+            .and_then(|action| action.post())
+            .expect("a question message");
+        let post = store.post(guild, post_id).await.unwrap().unwrap();
+        let letters = bank.question(&post.question_id).unwrap().key.letters();
+        let custom_id = Action::Answer {
+            post: post_id,
+            letters,
+        }
+        .encode();
+        targets.push((guild, channel, message_id, custom_id));
+    }
+
+    let clicks = members * guilds.len() as u64;
+    let spacing = Duration::from_secs(1) / clicks as u32;
+    let started = Instant::now();
+    let mut interactions = Vec::new();
+    for n in 0..clicks {
+        tokio::time::sleep_until((started + spacing * n as u32).into()).await;
+        let (guild, channel, message, custom_id) = &targets[n as usize % targets.len()];
+        let member = MEMBER + n / targets.len() as u64;
+        interactions.push(
+            fake.click(*guild, *channel, member, *message, custom_id)
+                .await,
+        );
+    }
+    let mut latencies = Vec::new();
+    let mut right = 0;
+    for interaction in &interactions {
+        let Some(response) = fake.response(interaction, Duration::from_secs(10)).await else {
+            continue;
+        };
+        right += usize::from(response.to_string().contains("Right!"));
+        latencies.push(fake.response_latency(interaction).unwrap());
+    }
+    let over_3s = latencies
+        .iter()
+        .filter(|l| **l > Duration::from_secs(3))
+        .count();
+    let unanswered = interactions.len() - latencies.len();
+    if latencies.is_empty() {
+        println!("PostgreSQL burst: no click was acknowledged");
+        return;
+    }
+    let setup = match shards {
+        [_] => "PostgreSQL, 1 process".to_string(),
+        _ => format!("PostgreSQL, {} processes", shards.len()),
+    };
+    println!(
+        "{:<60} {:>14}  every click",
+        format!("{setup}: acknowledged ({clicks} clicks in 1 s)"),
+        format!("{}/{clicks}", latencies.len())
+    );
+    println!(
+        "{:<60} {:>14}  every click",
+        format!("{setup}: acknowledged as right"),
+        right
+    );
+    for (name, p) in [("p50", 0.50), ("p99", 0.99)] {
+        println!(
+            "{:<60} {:>14}  target 300 ms",
+            format!("{setup}: click -> ack {name}"),
+            milliseconds(percentile(&mut latencies, p))
+        );
+    }
+    println!(
+        "{:<60} {:>14}  target 0",
+        format!("{setup}: acks over 3 s (or never)"),
+        over_3s + unanswered
+    );
+    store.close().await;
 }

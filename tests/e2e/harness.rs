@@ -384,82 +384,10 @@ impl TestBot {
             .question(&post.question_id)
             .unwrap()
             .clone();
-        let key = question.key.letters();
-        let letters = if correct {
-            key.clone()
-        } else {
-            wrong_answer(&question)
-        };
-        let id = message_id(message);
-        match question.kind {
-            Kind::Single => {
-                self.click_in(guild, channel, user, id, &answer_id(post_id, &letters))
-                    .await
-            }
-            Kind::Multiple => {
-                let values: Vec<String> = letters.chars().map(String::from).collect();
-                let values: Vec<&str> = values.iter().map(String::as_str).collect();
-                self.select_in(
-                    guild,
-                    channel,
-                    user,
-                    id,
-                    &Action::Select { post: post_id }.encode(),
-                    &values,
-                )
-                .await
-            }
-            Kind::Ordering | Kind::Matching => {
-                let opened = self
-                    .fake
-                    .click(
-                        guild,
-                        channel,
-                        user,
-                        id,
-                        &Action::OpenPicker { post: post_id }.encode(),
-                    )
-                    .await;
-                let response = self
-                    .fake
-                    .response(&opened, WAIT)
-                    .await
-                    .expect("the picker opened");
-                assert_eq!(
-                    response["type"], 4,
-                    "the picker is a new private message: {response}"
-                );
-                let picker = self.fake.original(&opened).expect("the picker message");
-                let picker_id = message_id(&picker);
-                let mut so_far = String::new();
-                for letter in letters.chars() {
-                    let step = self
-                        .select_in(
-                            guild,
-                            channel,
-                            user,
-                            picker_id,
-                            &Action::Pick {
-                                post: post_id,
-                                so_far: so_far.clone(),
-                            }
-                            .encode(),
-                            &[&letter.to_string()],
-                        )
-                        .await;
-                    assert_eq!(step["type"], 7, "each pick updates the picker: {step}");
-                    so_far.push(letter);
-                }
-                self.click_in(
-                    guild,
-                    channel,
-                    user,
-                    picker_id,
-                    &answer_id(post_id, &so_far),
-                )
-                .await
-            }
-        }
+        answer_question(
+            &self.fake, &question, guild, channel, user, message, correct,
+        )
+        .await
     }
 
     /// The post id and correct letters of a posted question, read from the database.
@@ -516,6 +444,139 @@ pub fn answer_id(post: i64, letters: &str) -> String {
         letters: letters.to_string(),
     }
     .encode()
+}
+
+/// Answers a posted question as `user`, right or wrong, through whatever components its kind
+/// uses (buttons, a select, or the step-by-step picker); for any bot, in any process, that
+/// serves the guild. Returns the final response.
+pub async fn answer_question(
+    fake: &FakeDiscord,
+    question: &Question,
+    guild: u64,
+    channel: u64,
+    user: u64,
+    message: &Value,
+    correct: bool,
+) -> Value {
+    let post_id = post_id_of(message);
+    let key = question.key.letters();
+    let letters = if correct {
+        key.clone()
+    } else {
+        wrong_answer(question)
+    };
+    let id = message_id(message);
+    match question.kind {
+        Kind::Single => {
+            click_on(
+                fake,
+                guild,
+                channel,
+                user,
+                id,
+                &answer_id(post_id, &letters),
+            )
+            .await
+        }
+        Kind::Multiple => {
+            let values: Vec<String> = letters.chars().map(String::from).collect();
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            select_on(
+                fake,
+                guild,
+                channel,
+                user,
+                id,
+                &Action::Select { post: post_id }.encode(),
+                &values,
+            )
+            .await
+        }
+        Kind::Ordering | Kind::Matching => {
+            let opened = fake
+                .click(
+                    guild,
+                    channel,
+                    user,
+                    id,
+                    &Action::OpenPicker { post: post_id }.encode(),
+                )
+                .await;
+            let response = fake
+                .response(&opened, WAIT)
+                .await
+                .expect("the picker opened");
+            assert_eq!(
+                response["type"], 4,
+                "the picker is a new private message: {response}"
+            );
+            let picker = fake.original(&opened).expect("the picker message");
+            let picker_id = message_id(&picker);
+            let mut so_far = String::new();
+            for letter in letters.chars() {
+                let step = select_on(
+                    fake,
+                    guild,
+                    channel,
+                    user,
+                    picker_id,
+                    &Action::Pick {
+                        post: post_id,
+                        so_far: so_far.clone(),
+                    }
+                    .encode(),
+                    &[&letter.to_string()],
+                )
+                .await;
+                assert_eq!(step["type"], 7, "each pick updates the picker: {step}");
+                so_far.push(letter);
+            }
+            click_on(
+                fake,
+                guild,
+                channel,
+                user,
+                picker_id,
+                &answer_id(post_id, &so_far),
+            )
+            .await
+        }
+    }
+}
+
+/// A click, and the bot's response to it.
+pub async fn click_on(
+    fake: &FakeDiscord,
+    guild: u64,
+    channel: u64,
+    user: u64,
+    message_id: u64,
+    custom_id: &str,
+) -> Value {
+    let interaction = fake
+        .click(guild, channel, user, message_id, custom_id)
+        .await;
+    fake.response(&interaction, WAIT)
+        .await
+        .expect("the bot answered the click")
+}
+
+/// A select, and the bot's response to it.
+pub async fn select_on(
+    fake: &FakeDiscord,
+    guild: u64,
+    channel: u64,
+    user: u64,
+    message_id: u64,
+    custom_id: &str,
+    values: &[&str],
+) -> Value {
+    let interaction = fake
+        .select(guild, channel, user, message_id, custom_id, values)
+        .await;
+    fake.response(&interaction, WAIT)
+        .await
+        .expect("the bot answered the select")
 }
 
 /// The custom_id of a lobby button.

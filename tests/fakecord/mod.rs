@@ -96,6 +96,8 @@ struct State {
     closed_dms: Vec<u64>,
     /// Tokens of killed bots: refused by REST and the gateway.
     revoked: Vec<String>,
+    /// `(shard, total)` of every open gateway session that identified with a shard.
+    live_shards: Vec<(u64, u64)>,
     /// Enforced nonces: (channel, nonce) -> message id.
     nonces: Vec<((u64, String), u64)>,
 }
@@ -104,7 +106,6 @@ pub struct FakeDiscord {
     addr: std::net::SocketAddr,
     state: Mutex<State>,
     ids: AtomicU64,
-    seq: AtomicU64,
     events: broadcast::Sender<gateway::Outbound>,
     ready: Notify,
     ready_count: AtomicU64,
@@ -123,7 +124,6 @@ impl FakeDiscord {
             addr,
             state: Mutex::new(State::default()),
             ids: AtomicU64::new(950_000_000_000_000_000),
-            seq: AtomicU64::new(0),
             events,
             ready: Notify::new(),
             ready_count: AtomicU64::new(0),
@@ -161,9 +161,10 @@ impl FakeDiscord {
 
     pub fn add_guild(&self, guild: GuildSpec) {
         let payload = payloads::guild_create(&guild);
+        let guild_id = guild.id;
         self.state.lock().unwrap().guilds.push(guild);
         if self.ready_count.load(Ordering::SeqCst) > 0 {
-            self.dispatch("GUILD_CREATE", payload);
+            self.dispatch("GUILD_CREATE", payload, guild_id);
         }
     }
 
@@ -198,6 +199,11 @@ impl FakeDiscord {
                 return false;
             }
         }
+    }
+
+    /// The shards with an open, identified gateway session: `(shard, total)`, once per session.
+    pub fn live_shards(&self) -> Vec<(u64, u64)> {
+        self.state.lock().unwrap().live_shards.clone()
     }
 
     pub fn gateway_connections(&self) -> usize {
@@ -243,10 +249,11 @@ impl FakeDiscord {
         self.gateway_down.store(false, Ordering::SeqCst);
     }
 
-    fn dispatch(&self, event: &str, data: Value) {
+    /// Sends an event about `guild` to the sessions whose shard holds it.
+    fn dispatch(&self, event: &str, data: Value, guild: u64) {
         let _ = self
             .events
-            .send(gateway::Outbound::Dispatch(event.to_string(), data));
+            .send(gateway::Outbound::Dispatch(event.to_string(), data, guild));
     }
 
     // --- commands and interactions ---
@@ -334,7 +341,7 @@ impl FakeDiscord {
         drop(state);
         let kind = if focused.is_some() { 4 } else { 2 };
         let payload = payloads::interaction(&interaction, kind, &guild_spec, channel, data, None);
-        self.dispatch("INTERACTION_CREATE", payload);
+        self.dispatch("INTERACTION_CREATE", payload, guild);
         interaction
     }
 
@@ -406,7 +413,7 @@ impl FakeDiscord {
             data,
             Some(payloads::normalized_message(&message)),
         );
-        self.dispatch("INTERACTION_CREATE", payload);
+        self.dispatch("INTERACTION_CREATE", payload, guild);
         interaction
     }
 
@@ -617,7 +624,7 @@ pub fn payloads_for_tests() -> Vec<(&'static str, Value)> {
         0,
     ));
     vec![
-        ("READY", payloads::ready()),
+        ("READY", payloads::ready("session-1", 0, 1)),
         ("GUILD_CREATE", payloads::guild_create(&guild)),
         (
             "INTERACTION_CREATE",

@@ -40,11 +40,12 @@ pub fn channel(guild: u64, id: u64, name: &str) -> Value {
     })
 }
 
-pub fn ready() -> Value {
+/// READY for a session on `shard` of `total`.
+pub fn ready(session_id: &str, shard: u64, total: u64) -> Value {
     json!({
-        "v": 10, "user": bot_user(), "guilds": [], "session_id": "session-1",
+        "v": 10, "user": bot_user(), "guilds": [], "session_id": session_id,
         "resume_gateway_url": "ws://127.0.0.1:1", "application": {"id": APPLICATION_ID.to_string(), "flags": 0},
-        "shard": [0, 1], "private_channels": [], "relationships": [],
+        "shard": [shard, total], "private_channels": [], "relationships": [],
     })
 }
 
