@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 
-use certsprint::quiz::{Engine, ScheduleRequest};
-use certsprint::schedule::{close_due, Rule, Scheduler};
+use certsprint::schedule::{close_due, Scheduler};
 use certsprint::shards::ShardRange;
 use certsprint::store::Snowflake;
 
@@ -20,21 +19,6 @@ const ON_SHARD_1: Snowflake = (1_001 << 22) + 12_345;
 
 fn range(text: &str) -> Option<ShardRange> {
     Some(text.parse().unwrap())
-}
-
-async fn daily_at_nine(engine: &Engine, guild: Snowflake, channel: Snowflake) {
-    engine
-        .set_up_schedule(ScheduleRequest {
-            guild,
-            channel,
-            exam: EXAM.into(),
-            rule: Rule::parse("09:00", "UTC", "daily").unwrap(),
-            window_minutes: 60,
-            mention_role: None,
-            created_by: 77,
-        })
-        .await
-        .unwrap();
 }
 
 fn guilds_of(recorder: &Recorder) -> Vec<Snowflake> {
@@ -59,8 +43,8 @@ async fn each_process_posts_and_closes_for_the_guilds_on_its_shards_only() {
     let first = process_for_shards(&t, range("0-0/2"), 1).await;
     let second = process_for_shards(&t, range("1-1/2"), 2).await;
     // Admins set schedules up through whichever process their guild's shard is on.
-    daily_at_nine(&first, ON_SHARD_0, 10).await;
-    daily_at_nine(&second, ON_SHARD_1, 20).await;
+    ensure_schedule(&first, ON_SHARD_0, 10).await;
+    ensure_schedule(&second, ON_SHARD_1, 20).await;
 
     let (posts_a, posts_b) = (Arc::new(Recorder::default()), Arc::new(Recorder::default()));
     t.clock
@@ -76,7 +60,7 @@ async fn each_process_posts_and_closes_for_the_guilds_on_its_shards_only() {
     assert_eq!(guilds_of(&posts_a), [ON_SHARD_0]);
     assert_eq!(guilds_of(&posts_b), [ON_SHARD_1]);
 
-    t.advance(Duration::minutes(61));
+    t.advance(Duration::hours(12) + Duration::minutes(1));
     assert_eq!(close_due(&first, posts_a.as_ref()).await.unwrap(), 1);
     assert_eq!(close_due(&second, posts_b.as_ref()).await.unwrap(), 1);
     let revealed = |recorder: &Recorder| -> Vec<Snowflake> {
@@ -99,8 +83,8 @@ async fn overlapping_processes_during_a_redeploy_post_and_reveal_once() {
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
     let old = process_for_shards(&t, range("0-1/2"), 1).await;
     let new = process_for_shards(&t, range("0-1/2"), 2).await;
-    daily_at_nine(&old, ON_SHARD_0, 10).await;
-    daily_at_nine(&old, ON_SHARD_1, 20).await;
+    ensure_schedule(&old, ON_SHARD_0, 10).await;
+    ensure_schedule(&old, ON_SHARD_1, 20).await;
 
     t.clock
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
@@ -121,7 +105,7 @@ async fn overlapping_processes_during_a_redeploy_post_and_reveal_once() {
         "each occurrence posted once"
     );
 
-    t.advance(Duration::minutes(61));
+    t.advance(Duration::hours(12) + Duration::minutes(1));
     let (a, b) = tokio::join!(
         close_due(&old, seen_old.as_ref()),
         close_due(&new, seen_new.as_ref())
@@ -137,8 +121,8 @@ async fn a_process_without_a_range_serves_every_guild() {
     t.clock
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
     let all = process_for_shards(&t, None, 1).await;
-    daily_at_nine(&all, ON_SHARD_0, 10).await;
-    daily_at_nine(&all, ON_SHARD_1, 20).await;
+    ensure_schedule(&all, ON_SHARD_0, 10).await;
+    ensure_schedule(&all, ON_SHARD_1, 20).await;
     t.clock
         .set(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
     let seen = Arc::new(Recorder::default());
