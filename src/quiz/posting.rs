@@ -127,25 +127,7 @@ impl Engine {
         let mut tx = self.store.begin().await?;
         tx.ensure_guild(guild, now).await?;
         let post = tx
-            .insert_post(
-                &NewPost {
-                    guild_id: guild,
-                    channel_id: None,
-                    mode: PostMode::Personal,
-                    owner_id: Some(user),
-                    schedule_id: None,
-                    occurrence_at: None,
-                    exam: exam.id.clone(),
-                    question_id: question.id.clone(),
-                    domain: question.domain,
-                    cycle: 0,
-                    opens_at: now,
-                    closes_at: now + PERSONAL_WINDOW,
-                    state: PostState::Open,
-                    practice_domain: domain,
-                },
-                now,
-            )
+            .insert_post(&personal_post(guild, user, &question, domain, now), now)
             .await?;
         tx.commit().await?;
         self.signals.closer.raise();
@@ -238,5 +220,32 @@ impl Engine {
             .first()
             .and_then(|exam| self.bank.exam_id(&exam.id))
             .ok_or_else(|| Rejection::NoQuestions("any exam".into()).into())
+    }
+}
+
+/// A question dealt privately to one member (/quiz or /review): open for [`PERSONAL_WINDOW`];
+/// `practice_domain` is the domain /quiz was narrowed to, for its "Next question".
+pub(super) fn personal_post(
+    guild: Snowflake,
+    user: Snowflake,
+    question: &Question,
+    practice_domain: Option<u8>,
+    now: DateTime<Utc>,
+) -> NewPost {
+    NewPost {
+        guild_id: guild,
+        channel_id: None,
+        mode: PostMode::Personal,
+        owner_id: Some(user),
+        schedule_id: None,
+        occurrence_at: None,
+        exam: question.exam.clone(),
+        question_id: question.id.clone(),
+        domain: question.domain,
+        cycle: 0,
+        opens_at: now,
+        closes_at: now + PERSONAL_WINDOW,
+        state: PostState::Open,
+        practice_domain,
     }
 }

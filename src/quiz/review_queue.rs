@@ -5,14 +5,11 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::calendar::{day_start, local_day};
-use super::posting::PERSONAL_WINDOW;
+use super::posting::personal_post;
 use super::review::{after_answer, CardStep};
 use super::{Engine, PersonalQuestion, QuizResult, Rejection};
 use crate::bank::{ExamId, Question};
-use crate::store::{
-    AnswerWrites, NewPost, Post, PostMode, PostState, Reminder, ReminderOutcome, Snowflake,
-    StoreResult,
-};
+use crate::store::{AnswerWrites, Post, Reminder, ReminderOutcome, Snowflake, StoreResult};
 
 /// The reminder hour when a member names none (in the guild's zone).
 pub const DEFAULT_REMINDER_HOUR: u8 = 18;
@@ -112,25 +109,7 @@ impl Engine {
         let mut tx = self.store.begin().await?;
         tx.ensure_guild(guild, now).await?;
         let post = tx
-            .insert_post(
-                &NewPost {
-                    guild_id: guild,
-                    channel_id: None,
-                    mode: PostMode::Personal,
-                    owner_id: Some(user),
-                    schedule_id: None,
-                    occurrence_at: None,
-                    exam: question.exam.clone(),
-                    question_id: question.id.clone(),
-                    domain: question.domain,
-                    cycle: 0,
-                    opens_at: now,
-                    closes_at: now + PERSONAL_WINDOW,
-                    state: PostState::Open,
-                    practice_domain: None,
-                },
-                now,
-            )
+            .insert_post(&personal_post(guild, user, &question, None, now), now)
             .await?;
         tx.mark_review_post(post.post_id, exam).await?;
         tx.commit().await?;
