@@ -9,6 +9,11 @@ use crate::store::{OwedReveal, Post, Schedule, Snowflake};
 /// How long a process holds a reveal it is delivering: far longer than an edit with its
 /// retries takes, and short enough that a reveal a crashed process held is soon tried again.
 pub const REVEAL_LEASE: Duration = Duration::minutes(2);
+/// How long a process holds a channel post it claimed and is sending: past the longest send
+/// it will wait for ([`SEND_TIMEOUT`]), so nobody else sends while a send may still land.
+pub const SEND_LEASE: Duration = Duration::minutes(2);
+/// How long a sender waits for Discord before leaving the post to whoever holds it next.
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Engine {
     /// Every schedule of every guild (the scheduler's work list).
@@ -16,9 +21,29 @@ impl Engine {
         Ok(self.store.all_schedules().await?)
     }
 
-    /// Scheduled posts claimed but never confirmed sent (the bot stopped between the two).
+    /// Scheduled posts claimed but never confirmed sent, whose sender's lease has ended (it
+    /// stopped between the two, or gave up).
     pub async fn unsent_scheduled_posts(&self) -> QuizResult<Vec<Post>> {
-        Ok(self.store.unsent_scheduled_posts().await?)
+        Ok(self.store.unsent_scheduled_posts(self.now()).await?)
+    }
+
+    /// Takes over sending an unsent post for [`SEND_LEASE`]; false if someone else holds it.
+    pub async fn take_send(&self, post: &Post) -> QuizResult<bool> {
+        let now = self.now();
+        Ok(self
+            .store
+            .take_send(post.guild_id, post.post_id, now, now + SEND_LEASE)
+            .await?)
+    }
+
+    /// Lets go of a post whose send surely failed, so the next attempt need not wait the lease.
+    pub async fn release_send(&self, post: &Post) -> QuizResult<()> {
+        Ok(self.store.release_send(post.guild_id, post.post_id).await?)
+    }
+
+    /// When the earliest send lease on an unsent scheduled post ends.
+    pub async fn next_send_lease_end(&self) -> QuizResult<Option<DateTime<Utc>>> {
+        Ok(self.store.next_send_lease_end().await?)
     }
 
     /// The latest occurrence a schedule has a post (or a missed record) for.

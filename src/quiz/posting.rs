@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::background::SEND_LEASE;
 use super::picking::{next_for_channel, next_for_member};
 use super::{Engine, QuizResult, Rejection};
 use crate::bank::{ExamId, Question, Scope};
@@ -73,6 +74,7 @@ impl Engine {
                     closes_at: now + window,
                     state: PostState::Claimed,
                     practice_domain: None,
+                    send_lease_until: Some(now + SEND_LEASE),
                 },
                 now,
             )
@@ -247,5 +249,6 @@ pub(super) fn personal_post(
         closes_at: now + PERSONAL_WINDOW,
         state: PostState::Open,
         practice_domain,
+        send_lease_until: None,
     }
 }

@@ -1,12 +1,14 @@
 //! The scheduler: posts each schedule's occurrences exactly once.
 //!
 //! An occurrence is claimed in the database (unique per schedule and occurrence time) before its
-//! message is sent, and the message id is stored after. After a restart, a claimed occurrence
-//! with no stored message is first looked for in the channel (the send may have gone out just
-//! before the stop; Discord's nonce only guards a few minutes), then sent again if still inside
-//! the grace period, or recorded as missed. Occurrences that fell
-//! while the bot was down are posted late within the grace period, else recorded as missed; no
-//! more than a day back is owed. A channel that is gone or forbidden pauses its schedule and the
+//! message is sent, and the message id is stored after. The claim carries a send lease: while it
+//! runs nobody else touches the post, so two processes overlapping during a redeploy cannot both
+//! send it. Once the lease has ended (its sender stopped), a claimed occurrence with no stored
+//! message is taken over by compare-and-set and first looked for in the channel (the send may
+//! have gone out just before the stop; Discord's nonce only guards a few minutes), then sent
+//! again if still inside the grace period, or recorded as missed. Occurrences that fell while
+//! the bot was down are posted late within the grace period, else recorded as missed; no more
+//! than a day back is owed. A channel that is gone or forbidden pauses its schedule and the
 //! admins are told once; a temporary failure is retried on the next pass.
 
 use std::sync::Arc;
@@ -17,7 +19,7 @@ use tracing::Instrument;
 
 use super::{PublishError, Publisher, Rule};
 use crate::ops::metrics::{self, PostOutcome, PostSource};
-use crate::quiz::{Engine, QuizError};
+use crate::quiz::{Engine, QuizError, SEND_TIMEOUT};
 use crate::store::{Post, Schedule, StoreError};
 
 /// How late a missed occurrence may still be posted.
@@ -90,6 +92,10 @@ impl<P: Publisher> Scheduler<P> {
         let schedules = self.engine.all_schedules().await?;
 
         for post in self.engine.unsent_scheduled_posts().await? {
+            // Another process (or this one, earlier) may have picked it up since the read.
+            if !self.engine.take_send(&post).await? {
+                continue;
+            }
             let schedule = schedules
                 .iter()
                 .find(|s| Some(s.schedule_id) == post.schedule_id);
@@ -119,6 +125,12 @@ impl<P: Publisher> Scheduler<P> {
             self.serve(schedule, now, &mut pass)
                 .instrument(span)
                 .await?;
+        }
+        // A post someone else is sending: wake when their lease ends, in case they stopped.
+        if let Some(lease_end) = self.engine.next_send_lease_end().await? {
+            if lease_end > now {
+                pass.next = Some(pass.next.map_or(lease_end, |next| next.min(lease_end)));
+            }
         }
         Ok(pass)
     }
@@ -233,11 +245,20 @@ impl<P: Publisher> Scheduler<P> {
             metrics::post(PostSource::Schedule, PostOutcome::Missed);
             return Ok(true);
         };
-        match self
+        let sending = self
             .publisher
-            .publish(&post, &question, schedule.settings.mention_role_id)
-            .await
-        {
+            .publish(&post, &question, schedule.settings.mention_role_id);
+        let Ok(sent) = tokio::time::timeout(SEND_TIMEOUT, sending).await else {
+            // It may still land: the post stays ours until the lease ends, then whoever takes
+            // it looks in the channel before sending.
+            tracing::warn!(
+                post = post.post_id,
+                "posting took too long; left to the next holder"
+            );
+            metrics::post(PostSource::Schedule, PostOutcome::Retried);
+            return Ok(false);
+        };
+        match sent {
             Ok(message) => {
                 self.engine
                     .mark_posted(post.guild_id, post.post_id, message)
@@ -257,7 +278,9 @@ impl<P: Publisher> Scheduler<P> {
                 Ok(false)
             }
             Err(PublishError::Unavailable(reason)) => {
-                // Left claimed: the next pass sends it again while inside the grace period.
+                // Left claimed and let go: the next pass sends it again while inside the grace
+                // period (here or in another process).
+                self.engine.release_send(&post).await?;
                 tracing::warn!(schedule = schedule.schedule_id, %reason, "posting failed for now; will retry");
                 metrics::post(PostSource::Schedule, PostOutcome::Retried);
                 let retry = self.engine.now() + RETRY_AFTER;

@@ -85,6 +85,8 @@ pub struct NewPost {
     pub closes_at: DateTime<Utc>,
     pub state: PostState,
     pub practice_domain: Option<u8>,
+    /// A claimed channel post: until when its sender alone may send it.
+    pub send_lease_until: Option<DateTime<Utc>>,
 }
 
 #[derive(FromRow)]
@@ -150,8 +152,8 @@ impl WriteTx {
         let row: PostRow = with_tx!(self.tx, |db| {
             sqlx::query_as(&format!(
             "INSERT INTO posts (guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
-                question_id, domain, cycle, opens_at, closes_at, state, created_at, practice_domain)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                question_id, domain, cycle, opens_at, closes_at, state, created_at, practice_domain, send_lease_until)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              RETURNING {POST_COLUMNS}"
         ))
         .bind(id_to_sql(new.guild_id))
@@ -169,6 +171,7 @@ impl WriteTx {
         .bind(new.state.as_str())
         .bind(to_millis(now))
         .bind(new.practice_domain.map(i64::from))
+        .bind(new.send_lease_until.map(to_millis))
         .fetch_one(db).await
         })?;
         Ok(row.into())
@@ -379,20 +382,78 @@ impl Store {
 }
 
 impl Store {
-    /// Scheduled posts claimed but never confirmed sent (the bot stopped between the two).
-    pub async fn unsent_scheduled_posts(&self) -> StoreResult<Vec<Post>> {
+    /// Scheduled posts claimed but never confirmed sent whose send lease has ended (the sender
+    /// stopped, or gave up, between the claim and storing the message).
+    pub async fn unsent_scheduled_posts(&self, now: DateTime<Utc>) -> StoreResult<Vec<Post>> {
         let (total, first, last) = self.shard_filter();
         let rows: Vec<PostRow> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM posts WHERE state = 'claimed' AND schedule_id IS NOT NULL
+             AND (send_lease_until IS NULL OR send_lease_until <= $1)
              AND {} ORDER BY occurrence_at",
-            on_my_shards("posts", 1)
+            on_my_shards("posts", 2)
         ))
+        .bind(to_millis(now))
         .bind(total)
         .bind(first)
         .bind(last)
         .fetch_all(db)
         .await)?;
         Ok(rows.into_iter().map(Post::from).collect())
+    }
+
+    /// When the earliest send lease held on an unsent scheduled post ends (the scheduler wakes
+    /// then, in case its holder is gone).
+    pub async fn next_send_lease_end(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let (total, first, last) = self.shard_filter();
+        let at: Option<i64> = with_pool!(self.reader, |db| sqlx::query_scalar(&format!(
+            "SELECT MIN(send_lease_until) FROM posts WHERE state = 'claimed'
+             AND schedule_id IS NOT NULL AND send_lease_until IS NOT NULL AND {}",
+            on_my_shards("posts", 1)
+        ))
+        .bind(total)
+        .bind(first)
+        .bind(last)
+        .fetch_one(db)
+        .await)?;
+        Ok(at.map(from_millis))
+    }
+
+    /// Takes over sending a claimed post whose lease has ended (compare-and-set): true for the
+    /// one caller that now holds it until `until`.
+    pub async fn take_send(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE posts SET send_lease_until = $1
+             WHERE guild_id = $2 AND post_id = $3 AND state = 'claimed' AND message_id IS NULL
+             AND (send_lease_until IS NULL OR send_lease_until <= $4)",
+        )
+        .bind(to_millis(until))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .bind(to_millis(now))
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Gives up a send lease after a send that surely failed, so the next attempt need not wait.
+    pub async fn release_send(&self, guild: Snowflake, post_id: i64) -> StoreResult<()> {
+        with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE posts SET send_lease_until = NULL
+             WHERE guild_id = $1 AND post_id = $2 AND state = 'claimed'",
+        )
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
     }
 
     /// Records that a scheduled occurrence was not posted; false if it already has a row.

@@ -277,16 +277,25 @@ impl WriteTx {
         read_sprint(On::Tx(&mut self.tx), guild, sprint_id).await
     }
 
-    /// Running -> Finished; false if it was no longer running.
-    pub async fn finish_sprint(&mut self, sprint_id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-        let done = with_tx!(self.tx, |db| {
-            sqlx::query(
-            "UPDATE sprints SET state = 'finished', finished_at = $1 WHERE sprint_id = $2 AND state = 'running'",
+    /// Running -> Finished, the finisher holding the announcement until `announce_until`;
+    /// false if it was no longer running.
+    pub async fn finish_sprint(
+        &mut self,
+        sprint_id: i64,
+        now: DateTime<Utc>,
+        announce_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done =
+            with_tx!(self.tx, |db| {
+                sqlx::query(
+            "UPDATE sprints SET state = 'finished', finished_at = $1, announce_lease_until = $2
+             WHERE sprint_id = $3 AND state = 'running'",
         )
         .bind(to_millis(now))
+        .bind(to_millis(announce_until))
         .bind(sprint_id)
         .execute(db).await.map(|done| done.rows_affected())
-        })?;
+            })?;
         Ok(done == 1)
     }
 
@@ -624,27 +633,51 @@ impl Store {
         Ok(())
     }
 
-    /// Finished sprints whose result is not in the channel yet, finished within `[after, before]`.
+    /// Finished sprints whose result is not in the channel yet, finished since `since`, whose
+    /// announcer's lease has ended.
     pub async fn unannounced_sprints(
         &self,
-        after: DateTime<Utc>,
-        before: DateTime<Utc>,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<(Snowflake, i64)>> {
         let (total, first, last) = self.shard_filter();
         let rows: Vec<(i64, i64)> = with_pool!(self.reader, |db| sqlx::query_as(&format!(
             "SELECT guild_id, sprint_id FROM sprints
-             WHERE state = 'finished' AND announced_at IS NULL AND finished_at BETWEEN $1 AND $2
+             WHERE state = 'finished' AND announced_at IS NULL AND finished_at >= $1
+             AND (announce_lease_until IS NULL OR announce_lease_until <= $2)
              AND {} ORDER BY finished_at",
             on_my_shards("sprints", 3)
         ))
-        .bind(to_millis(after))
-        .bind(to_millis(before))
+        .bind(to_millis(since))
+        .bind(to_millis(now))
         .bind(total)
         .bind(first)
         .bind(last)
         .fetch_all(db)
         .await)?;
         Ok(rows.into_iter().map(|(g, s)| (id_from_sql(g), s)).collect())
+    }
+
+    /// Takes over announcing a result whose lease has ended (compare-and-set): true for the one
+    /// caller that now holds it until `until`.
+    pub async fn take_announcement(
+        &self,
+        sprint_id: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = with_pool!(self.writer, |db| sqlx::query(
+            "UPDATE sprints SET announce_lease_until = $1
+             WHERE sprint_id = $2 AND state = 'finished' AND announced_at IS NULL
+             AND (announce_lease_until IS NULL OR announce_lease_until <= $3)",
+        )
+        .bind(to_millis(until))
+        .bind(sprint_id)
+        .bind(to_millis(now))
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 
     pub async fn next_sprint_deadline(&self) -> StoreResult<Option<DateTime<Utc>>> {

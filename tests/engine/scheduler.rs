@@ -46,6 +46,10 @@ pub struct Recorder {
     pub refused_reminders: Mutex<Vec<ReviewReminder>>,
     /// The next N reminders fail temporarily.
     pub flaky_reminders: Mutex<u32>,
+    /// Raised as each post send starts; a send then waits for `gate` (a test holding the gate
+    /// keeps the send in flight, as a slow Discord would).
+    pub send_started: tokio::sync::Notify,
+    pub gate: tokio::sync::Mutex<()>,
 }
 
 impl Publisher for Recorder {
@@ -69,6 +73,8 @@ impl Publisher for Recorder {
             *left -= 1;
             return Err(PublishError::Unavailable("500".into()));
         }
+        self.send_started.notify_one();
+        drop(self.gate.lock().await);
         self.published.lock().unwrap().push(post.clone());
         Ok(5_000 + post.post_id as u64)
     }

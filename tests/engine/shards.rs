@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 
+use certsprint::quiz::SEND_LEASE;
 use certsprint::schedule::{close_due, Scheduler};
 use certsprint::shards::ShardRange;
 use certsprint::store::Snowflake;
@@ -128,4 +129,95 @@ async fn a_process_without_a_range_serves_every_guild() {
     let seen = Arc::new(Recorder::default());
     Scheduler::new(all, seen.clone()).pass().await.unwrap();
     assert_eq!(guilds_of(&seen), [ON_SHARD_0, ON_SHARD_1]);
+}
+
+#[tokio::test]
+async fn a_post_another_process_is_still_sending_is_left_to_it() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let old = process_for_shards(&t, range("0-1/2"), 1).await;
+    let new = process_for_shards(&t, range("0-1/2"), 2).await;
+    ensure_schedule(&old, ON_SHARD_0, 10).await;
+    let nine = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    t.clock.set(nine);
+
+    // Discord is slow to answer the old process's send.
+    let slow = Arc::new(Recorder::default());
+    let held = slow.gate.lock().await;
+    let sending = tokio::spawn({
+        let (old, slow) = (old.clone(), slow.clone());
+        async move { Scheduler::new(old, slow).pass().await.unwrap() }
+    });
+    slow.send_started.notified().await;
+
+    // The new process starts meanwhile: the claimed, unsent post is not its to send yet.
+    t.advance(Duration::seconds(30));
+    let seen_new = Arc::new(Recorder::default());
+    let pass = Scheduler::new(new.clone(), seen_new.clone())
+        .pass()
+        .await
+        .unwrap();
+    assert!(pass.posted.is_empty(), "not sent a second time");
+    assert!(seen_new.published.lock().unwrap().is_empty());
+    assert_eq!(
+        pass.next,
+        Some(nine + SEND_LEASE),
+        "it looks again when the sender's lease ends"
+    );
+
+    drop(held);
+    let pass = sending.await.unwrap();
+    assert_eq!(pass.posted.len(), 1, "the old process's send landed");
+    t.clock.set(nine + SEND_LEASE + Duration::seconds(1));
+    let pass = Scheduler::new(new, seen_new.clone()).pass().await.unwrap();
+    assert!(pass.posted.is_empty());
+    assert!(seen_new.published.lock().unwrap().is_empty(), "posted once");
+}
+
+#[tokio::test]
+async fn a_post_whose_sender_died_is_taken_over_by_one_process_when_its_lease_ends() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let old = process_for_shards(&t, range("0-1/2"), 1).await;
+    ensure_schedule(&old, ON_SHARD_1, 20).await;
+    let nine = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    t.clock.set(nine);
+
+    // The old process claims the occurrence and dies with the send in flight.
+    let stuck = Arc::new(Recorder::default());
+    let held = stuck.gate.lock().await;
+    let sending = tokio::spawn({
+        let (old, stuck) = (old.clone(), stuck.clone());
+        async move { Scheduler::new(old, stuck).pass().await }
+    });
+    stuck.send_started.notified().await;
+    sending.abort();
+    assert!(sending.await.unwrap_err().is_cancelled());
+    drop(held);
+
+    // Two new processes come up; only after the lease, and only one of them, sends it.
+    let (a, b) = (
+        process_for_shards(&t, range("0-1/2"), 2).await,
+        process_for_shards(&t, range("0-1/2"), 3).await,
+    );
+    let (seen_a, seen_b) = (Arc::new(Recorder::default()), Arc::new(Recorder::default()));
+    t.clock.set(nine + SEND_LEASE - Duration::seconds(1));
+    let early = Scheduler::new(a.clone(), seen_a.clone())
+        .pass()
+        .await
+        .unwrap();
+    assert!(early.posted.is_empty(), "the lease still runs");
+    t.clock.set(nine + SEND_LEASE);
+    let (scheduler_a, scheduler_b) = (
+        Scheduler::new(a, seen_a.clone()),
+        Scheduler::new(b, seen_b.clone()),
+    );
+    let (pass_a, pass_b) = tokio::join!(scheduler_a.pass(), scheduler_b.pass());
+    let posted = pass_a.unwrap().posted.len() + pass_b.unwrap().posted.len();
+    assert_eq!(posted, 1, "taken over once");
+    let mut guilds = guilds_of(&seen_a);
+    guilds.extend(guilds_of(&seen_b));
+    assert_eq!(guilds, [ON_SHARD_1]);
 }

@@ -1,7 +1,7 @@
 use chrono::Duration;
 
 use certsprint::bank::Response;
-use certsprint::quiz::sprint::{Sprint, SprintResult, MAX_PLAYERS};
+use certsprint::quiz::sprint::{Sprint, SprintResult, ANNOUNCE_LEASE, MAX_PLAYERS};
 use certsprint::quiz::{Rejection, SprintRefusal};
 use certsprint::store::{Backend, SprintAnswer, SprintState};
 
@@ -653,6 +653,45 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
         .row
         .announced_at
         .is_some());
+}
+
+#[tokio::test]
+async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
+    let t = TestEngine::new().await;
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    let id = duel.row.sprint_id;
+    let running = t
+        .engine
+        .accept_duel(GUILD, id, BOB, "player")
+        .await
+        .unwrap();
+    play(&t, &running, BOB, 2, Duration::seconds(3)).await;
+    play(&t, &running, ALICE, 4, Duration::seconds(3))
+        .await
+        .expect("finished");
+    // The finishing process stopped before posting; two processes overlap after it.
+    t.advance(ANNOUNCE_LEASE);
+    let (a, b) = (
+        process_for_shards(&t, None, 1).await,
+        process_for_shards(&t, None, 2).await,
+    );
+    let (due_a, due_b) = tokio::join!(a.results_to_announce(), b.results_to_announce());
+    let taken: Vec<i64> = due_a
+        .unwrap()
+        .into_iter()
+        .chain(due_b.unwrap())
+        .map(|result| result.sprint.row.sprint_id)
+        .collect();
+    assert_eq!(taken, [id], "one process takes the result");
+    assert!(
+        a.results_to_announce().await.unwrap().is_empty(),
+        "its holder has a minute to post it"
+    );
+    // That holder failed to post it too: once its lease ends, it is owed again.
+    t.advance(ANNOUNCE_LEASE);
+    assert_eq!(b.results_to_announce().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

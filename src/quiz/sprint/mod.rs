@@ -23,9 +23,10 @@ pub const MAX_QUESTIONS: u32 = 20;
 pub const MAX_PLAYERS: usize = 25;
 /// How long a challenge or a lobby waits.
 pub const LOBBY_TIME: Duration = Duration::minutes(10);
-/// A result not yet announced this long after the finish is posted again (the announcement
-/// that follows the finish normally takes well under this).
-pub const ANNOUNCE_RETRY_AFTER: Duration = Duration::minutes(1);
+/// How long the process that finished a sprint (or took over its result) alone may post the
+/// result; after that, a result still not posted is taken over by another pass or process.
+/// Posting normally takes well under this.
+pub const ANNOUNCE_LEASE: Duration = Duration::minutes(1);
 /// Results older than this are no longer news: stop trying to post them.
 pub const ANNOUNCE_GIVE_UP: Duration = Duration::days(1);
 

@@ -3,7 +3,7 @@
 //! transaction, and a finished result is kept owed until it is announced.
 
 use super::ranking::rank;
-use super::{Settled, Sprint, SprintResult, ANNOUNCE_GIVE_UP, ANNOUNCE_RETRY_AFTER};
+use super::{Settled, Sprint, SprintResult, ANNOUNCE_GIVE_UP, ANNOUNCE_LEASE};
 use crate::quiz::ratings::{fresh, rate};
 use crate::quiz::{Engine, QuizResult};
 use crate::store::{LobbyEnd, PlayerOutcome, Snowflake, SprintState};
@@ -72,7 +72,9 @@ impl Engine {
         let due = all_done || sprint.row.ends_at.is_some_and(|end| now >= end);
         if sprint.row.state != SprintState::Running
             || !due
-            || !tx.finish_sprint(sprint_id, now).await?
+            || !tx
+                .finish_sprint(sprint_id, now, now + ANNOUNCE_LEASE)
+                .await?
         {
             return Ok(None);
         }
@@ -115,17 +117,25 @@ impl Engine {
         Ok(Some(result_of(self.load_sprint(guild, sprint_id).await?)))
     }
 
-    /// Finished sprints whose result is still to be posted: after a restart, or after a
-    /// failed post. The newest minute is left to the announcement that follows the finish.
+    /// Finished sprints whose result is still to be posted (after a restart, or after a failed
+    /// post), each now held by this caller for [`ANNOUNCE_LEASE`]. A result whose finisher
+    /// still holds it is left to the announcement that follows the finish.
     pub async fn results_to_announce(&self) -> QuizResult<Vec<SprintResult>> {
         let now = self.now();
         let mut results = Vec::new();
         for (guild, sprint_id) in self
             .store
-            .unannounced_sprints(now - ANNOUNCE_GIVE_UP, now - ANNOUNCE_RETRY_AFTER)
+            .unannounced_sprints(now - ANNOUNCE_GIVE_UP, now)
             .await?
         {
-            results.push(result_of(self.load_sprint(guild, sprint_id).await?));
+            // Another process (overlapping during a redeploy) may have taken it since the read.
+            if self
+                .store
+                .take_announcement(sprint_id, now, now + ANNOUNCE_LEASE)
+                .await?
+            {
+                results.push(result_of(self.load_sprint(guild, sprint_id).await?));
+            }
         }
         Ok(results)
     }
