@@ -97,6 +97,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Ends the window of the channel's open question now, so it closes and its answer is
+    /// revealed at once (an admin wrapping up a study session); how many questions it ended.
+    pub async fn reveal_channel_now(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+    ) -> QuizResult<usize> {
+        let ended = self
+            .store
+            .end_windows_now(guild, channel, self.now())
+            .await?;
+        if !ended.is_empty() {
+            self.signals.closer.raise();
+        }
+        Ok(ended.len())
+    }
+
     /// Deals a member a personal practice question: a fresh item weighted by the blueprint and
     /// unseen lately (due review cards are /review's; the count of them comes along as a hint).
     pub async fn start_personal(

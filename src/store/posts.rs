@@ -456,6 +456,27 @@ impl Store {
         Ok(())
     }
 
+    /// Ends the answer window of a channel's open questions now (an admin's early reveal); the
+    /// closer then closes and reveals them as at any window's end. Returns their post ids.
+    pub async fn end_windows_now(
+        &self,
+        guild: Snowflake,
+        channel: Snowflake,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>> {
+        Ok(with_pool!(self.writer, |db| sqlx::query_scalar(
+            "UPDATE posts SET closes_at = $1
+             WHERE guild_id = $2 AND channel_id = $3 AND mode = 'channel' AND state = 'open'
+             AND closes_at > $1
+             RETURNING post_id",
+        )
+        .bind(to_millis(now))
+        .bind(id_to_sql(guild))
+        .bind(id_to_sql(channel))
+        .fetch_all(db)
+        .await)?)
+    }
+
     /// Records that a scheduled occurrence was not posted; false if it already has a row.
     pub async fn record_missed(
         &self,

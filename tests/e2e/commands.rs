@@ -73,7 +73,7 @@ async fn the_command_surface_is_registered_as_documented() {
 #[tokio::test]
 async fn admin_commands_are_refused_to_non_admins_on_the_server_side() {
     let bot = TestBot::start().await;
-    for command in ["daily now", "daily list", "daily pause"] {
+    for command in ["daily now", "daily reveal", "daily list", "daily pause"] {
         let reply = bot.slash(PLAYER, command, json!({})).await;
         assert!(is_ephemeral(&reply));
         assert_eq!(

@@ -267,3 +267,44 @@ async fn a_post_sent_just_before_a_crash_is_found_in_the_channel_not_sent_again(
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_reveals_the_question_early_and_later_clicks_are_told_it_closed() {
+    let bot = TestBot::start().await;
+    let nothing = bot.slash(ADMIN, "daily reveal", json!({})).await;
+    assert!(is_ephemeral(&nothing));
+    assert!(text(&nothing).contains("no open question"), "{nothing}");
+
+    let posted = bot.post_now().await;
+    bot.answer(PLAYER, &posted, true).await;
+    bot.answer(PLAYER + 1, &posted, false).await;
+    let refused = bot.slash(PLAYER, "daily reveal", json!({})).await;
+    assert_eq!(
+        text(&refused),
+        "You need the Manage Server permission for this."
+    );
+
+    let reply = bot.slash(ADMIN, "daily reveal", json!({})).await;
+    assert!(is_ephemeral(&reply));
+    assert!(text(&reply).contains("Closed its question"), "{reply}");
+    let revealed = bot
+        .fake
+        .wait_for_message(STUDY, WAIT, |m| {
+            m["id"] == posted["id"] && text(m).contains("Answer:")
+        })
+        .await
+        .expect("revealed at once, on the manual clock that has not moved");
+    assert!(text(&revealed).contains("1 of 2"), "{}", text(&revealed));
+
+    let late = bot.answer(PLAYER + 2, &posted, true).await;
+    let shown = text(&late["data"]);
+    assert!(shown.contains("This question closed"), "{shown}");
+    let again = bot.slash(ADMIN, "daily reveal", json!({})).await;
+    assert!(text(&again).contains("no open question"), "{again}");
+    assert_eq!(
+        bot.fake.channel_messages(STUDY).len(),
+        1,
+        "nothing new posted"
+    );
+    bot.stop().await;
+}

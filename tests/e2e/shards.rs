@@ -2,7 +2,8 @@
 //! against the local Discord, which routes each guild's events to the session of its shard as
 //! Discord does. Members and admins act through the commands they run; each process posts the
 //! schedules of its own guilds, exactly once, and one process dying (SIGKILL) takes only its own
-//! shard offline: nothing it acknowledged is lost and nothing is posted twice when it returns.
+//! shard offline: nothing it acknowledged is lost and nothing is posted or revealed twice when it
+//! returns.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -185,7 +186,8 @@ async fn answer_and_check(
 
 /// Shard 0's guild A and shard 1's guild B each get a schedule for the next minute but one;
 /// each posts once, members answer in both, the shard-1 process is killed mid-window while A's
-/// members go on being answered, and on its return B's acknowledged answers are all there.
+/// members go on being answered, and on its return B's acknowledged answers are all there; the
+/// admins' early reveals edit each question once.
 #[tokio::test]
 async fn two_processes_on_one_postgresql_each_serve_their_shard_and_survive_a_kill() {
     assert_eq!(GUILD_A >> 22 & 1, 0);
@@ -301,6 +303,33 @@ async fn two_processes_on_one_postgresql_each_serve_their_shard_and_survive_a_ki
         assert!(board.contains(&format!("{ranked} ranked")), "{board}");
         assert!(board.contains(&format!("{prefix}0")), "{board}");
         assert!(!board.contains(other), "{board}");
+    }
+
+    // Both admins wrap up: each question closes and is revealed once, by its shard's process,
+    // with every acknowledged answer in its tally.
+    for (guild, channel, admin, post, tally) in [
+        (GUILD_A, CHANNEL_A, ADMIN_A, &post_a, "3 of 6"),
+        (GUILD_B, CHANNEL_B, ADMIN_B, &post_b, "4 of 8"),
+    ] {
+        let shown = slash(&fake, guild, channel, admin, "daily reveal", json!({})).await;
+        assert!(shown.contains("Closed its question"), "{shown}");
+        let revealed = fake
+            .wait_for_message(channel, WAIT, |m| {
+                m["id"] == post["id"] && text(m).contains("Answer:")
+            })
+            .await
+            .expect("revealed");
+        assert!(text(&revealed).contains(tally), "{}", text(&revealed));
+    }
+    wait_until_served(&fake, GUILD_A, CHANNEL_A, ADMIN_A).await;
+    for (channel, post) in [(CHANNEL_A, &post_a), (CHANNEL_B, &post_b)] {
+        let path = format!("/channels/{channel}/messages/{}", message_id(post));
+        let edits = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH" && r.path == path)
+            .count();
+        assert_eq!(edits, 1, "revealed once in {channel}");
     }
 
     // Each schedule posted exactly once, also after the restart; commands registered once,

@@ -9,11 +9,12 @@ use tokio::sync::watch;
 
 use certsprint::bank::Question;
 use certsprint::quiz::sprint::{Sprint, SprintResult};
-use certsprint::quiz::{Reveal, ReviewReminder, ScheduleRequest};
+use certsprint::quiz::{Rejection, Reveal, ReviewReminder, ScheduleRequest};
 use certsprint::schedule::closer::{reveal_pause, REVEAL_ATTEMPTS};
 use certsprint::schedule::{close_due, run_closer, PublishError, Publisher, Rule, Scheduler};
 use certsprint::store::{Post, PostState, Schedule, Snowflake};
 
+use crate::common::rejection;
 use crate::helpers::*;
 
 #[derive(Default)]
@@ -559,6 +560,64 @@ async fn a_reveal_cut_off_by_a_restart_is_made_on_the_next_start() {
     let revealed = recorder.revealed.lock().unwrap();
     assert_eq!(revealed.len(), 1);
     assert_eq!(revealed[0].post.post_id, post.post_id);
+}
+
+#[tokio::test]
+async fn an_early_reveal_closes_the_channel_question_now_and_later_answers_are_refused() {
+    let t = TestEngine::new().await;
+    let post = t.post(GUILD, true).await;
+    let elsewhere = t
+        .post_in(GUILD, CHANNEL + 1, false, Duration::hours(12))
+        .await;
+    t.advance(Duration::minutes(20));
+    t.answer(&post, 1, true).await.unwrap();
+    t.answer(&post, 2, false).await.unwrap();
+
+    assert_eq!(
+        t.engine.reveal_channel_now(GUILD, CHANNEL).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        t.engine
+            .reveal_channel_now(OTHER_GUILD, CHANNEL)
+            .await
+            .unwrap(),
+        0,
+        "another server's admin cannot end it"
+    );
+    let recorder = Recorder::default();
+    assert_eq!(close_due(&t.engine, &recorder).await.unwrap(), 1);
+    let revealed = recorder.revealed.lock().unwrap().clone();
+    assert_eq!(revealed.len(), 1);
+    assert_eq!(revealed[0].post.post_id, post.post_id);
+    assert_eq!((revealed[0].answered, revealed[0].correct), (2, 1));
+    assert_eq!(
+        revealed[0].post.closes_at,
+        t.engine.now(),
+        "closed now, not at 12 h"
+    );
+
+    let late = t.answer(&post, 3, true).await;
+    assert!(
+        matches!(rejection(late), Rejection::Closed { .. }),
+        "the window has ended"
+    );
+    assert_eq!(
+        t.engine.reveal_channel_now(GUILD, CHANNEL).await.unwrap(),
+        0,
+        "nothing left open"
+    );
+    let other = t
+        .store()
+        .post(GUILD, elsewhere.post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        other.state,
+        PostState::Open,
+        "other channels keep their windows"
+    );
 }
 
 #[tokio::test]

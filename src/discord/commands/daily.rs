@@ -22,7 +22,7 @@ const DEFAULT_WINDOW_HOURS: u32 = 12;
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
     check = "admin_only",
-    subcommands("setup", "now", "list", "pause", "resume", "remove"),
+    subcommands("setup", "now", "reveal", "list", "pause", "resume", "remove"),
     subcommand_required
 )]
 pub async fn daily(_ctx: Context<'_>) -> Result<(), Error> {
@@ -139,6 +139,34 @@ pub async fn now(
     ctx.send(private().content(format!(
         "Posted in <#{channel}>; it closes {}.",
         timestamp(post.closes_at, 'R')
+    )))
+    .await?;
+    Ok(())
+}
+
+/// Close the channel's open question now and reveal its answer.
+#[poise::command(slash_command, guild_only)]
+pub async fn reveal(
+    ctx: Context<'_>,
+    #[description = "Which channel (default: here)"]
+    #[channel_types("Text")]
+    channel: Option<serenity::ChannelId>,
+) -> Result<(), Error> {
+    let guild = guild_of(ctx)?;
+    let channel = channel_or_here(ctx, channel);
+    let ended = ctx.data().engine.reveal_channel_now(guild, channel).await?;
+    if ended == 0 {
+        return Err(user_error(format!(
+            "<#{channel}> has no open question to reveal."
+        )));
+    }
+    let what = if ended == 1 {
+        "its question".to_string()
+    } else {
+        format!("its {ended} open questions")
+    };
+    ctx.send(private().content(format!(
+        "Closed {what} in <#{channel}>; the answer is being revealed there."
     )))
     .await?;
     Ok(())

@@ -15,7 +15,7 @@ const HELP: &str = "
 
 **Admins** (Manage Server)
 `/daily setup channel exam time timezone [days] [window]` a question on a schedule
-`/daily now|list|pause|resume|remove` run and manage the schedules
+`/daily now|reveal|list|pause|resume|remove` post, reveal early and manage the schedules
 `/bank info` items per exam and domain
 `/bank stats [exam]` how each question performs, and the ones whose key needs checking
 `/bank reports` members' question reports, each with a resolve button
