@@ -2,7 +2,8 @@
 //! client: a burst of clicks on a channel question, the same burst against the real binary on
 //! PostgreSQL (one process, and two processes holding one shard each), and the idle bot's memory.
 //! Prints figures; fails nothing. Run with `cargo bench --bench e2e` (`-- --quick` for 200
-//! members; `-- --members N` for N clicking members a guild). The PostgreSQL runs use a throwaway
+//! members; `-- --members N` for N clicking members a guild; `-- --only burst|postgres|memory`
+//! for one of the three). The PostgreSQL runs use a throwaway
 //! server started from this machine's binaries, as the tests do, and are skipped (said so) where
 //! there are none.
 #![recursion_limit = "256"]
@@ -51,9 +52,20 @@ fn main() {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         println!("{:<60} {:>14}  against", "measure", "figure");
-        burst(members).await;
-        postgres_bursts(members).await;
-        idle_memory(if quick { 2_000 } else { 20_000 }).await;
+        let only = args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|at| args.get(at + 1).cloned());
+        let runs = |name: &str| only.as_deref().is_none_or(|only| only == name);
+        if runs("burst") {
+            burst(members).await;
+        }
+        if runs("postgres") {
+            postgres_bursts(members).await;
+        }
+        if runs("memory") {
+            idle_memory(if quick { 2_000 } else { 20_000 }).await;
+        }
     });
 }
 
@@ -327,7 +339,7 @@ async fn process_burst(shards: &[Option<&str>], guilds: &[(u64, u64)], members: 
     for &(guild, channel) in guilds {
         fake.add_guild(world_of(guild, channel, members));
     }
-    let _processes: Vec<BotProcess> = shards
+    let processes: Vec<BotProcess> = shards
         .iter()
         .map(|range| {
             let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_certsprint"));
@@ -388,6 +400,8 @@ async fn process_burst(shards: &[Option<&str>], guilds: &[(u64, u64)], members: 
 
     let clicks = members * guilds.len() as u64;
     let spacing = Duration::from_secs(1) / clicks as u32;
+    let pids: Vec<u32> = processes.iter().map(|p| p.0.id()).collect();
+    let cpu_before = CpuUse::now(&pids);
     let started = Instant::now();
     let mut interactions = Vec::new();
     for n in 0..clicks {
@@ -408,6 +422,8 @@ async fn process_burst(shards: &[Option<&str>], guilds: &[(u64, u64)], members: 
         right += usize::from(response.to_string().contains("Right!"));
         latencies.push(fake.response_latency(interaction).unwrap());
     }
+    let cpu = CpuUse::now(&pids).since(&cpu_before);
+    let wall = started.elapsed().as_secs_f64();
     let over_3s = latencies
         .iter()
         .filter(|l| **l > Duration::from_secs(3))
@@ -443,5 +459,87 @@ async fn process_burst(shards: &[Option<&str>], guilds: &[(u64, u64)], members: 
         format!("{setup}: acks over 3 s (or never)"),
         over_3s + unanswered
     );
+    // Where the machine's time went from the first click to the last reply.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    for (name, seconds) in [
+        ("bot process(es)", cpu.bots),
+        ("local Discord + clicker", cpu.bench),
+        ("PostgreSQL + rest of machine", cpu.rest()),
+    ] {
+        println!(
+            "{:<60} {:>14}  of {:.2} s",
+            format!("{setup}: CPU s, {name}"),
+            format!("{seconds:.2}"),
+            wall * cores
+        );
+    }
     store.close().await;
+}
+
+/// CPU seconds so far (Linux /proc, in USER_HZ ticks of 1/100 s): the bot processes', this
+/// process's (the local Discord server and the clicker), and the whole machine's busy time.
+struct CpuUse {
+    bots: f64,
+    bench: f64,
+    machine: f64,
+}
+
+impl CpuUse {
+    fn now(bots: &[u32]) -> CpuUse {
+        CpuUse {
+            bots: bots
+                .iter()
+                .map(|pid| process_seconds(&pid.to_string()))
+                .sum(),
+            bench: process_seconds("self"),
+            machine: machine_busy_seconds(),
+        }
+    }
+
+    fn since(&self, before: &CpuUse) -> CpuUse {
+        CpuUse {
+            bots: self.bots - before.bots,
+            bench: self.bench - before.bench,
+            machine: self.machine - before.machine,
+        }
+    }
+
+    fn rest(&self) -> f64 {
+        (self.machine - self.bots - self.bench).max(0.0)
+    }
+}
+
+const TICKS_PER_SECOND: f64 = 100.0;
+
+/// utime + stime of a process (fields 14 and 15 of /proc/PID/stat); 0 where unreadable.
+fn process_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(") ")
+        .map_or(vec![], |(_, rest)| rest.split(' ').collect());
+    let tick = |index: usize| fields.get(index).and_then(|f| f.parse::<f64>().ok());
+    match (tick(11), tick(12)) {
+        (Some(user), Some(system)) => (user + system) / TICKS_PER_SECOND,
+        _ => 0.0,
+    }
+}
+
+/// Busy time of all cores (the first line of /proc/stat, less idle and iowait).
+fn machine_busy_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    if ticks.len() < 8 {
+        return 0.0;
+    }
+    // user nice system idle iowait irq softirq steal
+    (ticks.iter().sum::<f64>() - ticks[3] - ticks[4]) / TICKS_PER_SECOND
 }

@@ -10,7 +10,10 @@
 //! On SQLite the batch's writes run through SQLite's C API on the transaction's own connection
 //! (`direct_writes`): the same statements, prepared once per batch, with no round trip to sqlx's
 //! worker thread per statement, which is what bounded a batch before. PostgreSQL runs them
-//! through sqlx. Either way the batch commits through sqlx before any answer is acknowledged.
+//! through sqlx, each a round trip to the server, so there the batch's review cards are read in
+//! one query up front and its score totals and card changes written in one statement each at
+//! the end (`BatchedWrites`). Either way the batch commits through sqlx before any answer is
+//! acknowledged.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -30,8 +33,8 @@ use crate::bank::{Bank, Key, Kind, Question, Response};
 use crate::clock::Clock;
 use crate::ops::metrics;
 use crate::store::{
-    AnswerWrites, Member, NewAnswer, Period, Post, PostMode, PostState, Snowflake, Store,
-    StoreError, StoreResult, WriteTx,
+    AnswerWrites, BatchedWrites, CardKey, Member, NewAnswer, Period, Post, PostMode, PostState,
+    Snowflake, Store, StoreError, StoreResult, WriteTx,
 };
 
 /// The most answers committed together.
@@ -201,7 +204,13 @@ impl Writer {
                 Err(error) => Err(error),
             }
         } else {
-            self.record_all(&mut tx, &cache, &batch).await
+            match BatchedWrites::begin(&mut tx, &cache.card_keys(&self.bank, &batch)).await {
+                Ok(mut batched) => match self.record_all(&mut batched, &cache, &batch).await {
+                    Ok(outcomes) => batched.finish().await.map(|()| outcomes),
+                    Err(error) => Err(error),
+                },
+                Err(error) => Err(error),
+            }
         };
         let outcomes = match recorded {
             Ok(outcomes) => outcomes,
@@ -399,6 +408,18 @@ impl BatchCache {
 
     fn post(&self, guild: Snowflake, post_id: i64) -> Option<Post> {
         self.posts.get(&(guild, post_id)).cloned().flatten()
+    }
+
+    /// The review cards the batch's answers may touch: (guild, member, question).
+    fn card_keys(&self, bank: &Bank, batch: &[Pending]) -> Vec<CardKey> {
+        batch
+            .iter()
+            .filter_map(|pending| {
+                let post = self.post(pending.guild, pending.post_id)?;
+                let question = bank.question(&post.question_id)?;
+                Some((pending.guild, pending.user, question.id.clone()))
+            })
+            .collect()
     }
 
     /// Read for every guild of the batch, so the fallback is never taken.

@@ -48,7 +48,7 @@ pub struct ReviewCard {
 }
 
 #[derive(FromRow)]
-struct CardRow {
+pub(super) struct CardRow {
     question_id: String,
     exam: String,
     due_at: i64,

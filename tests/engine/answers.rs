@@ -409,3 +409,67 @@ async fn answers_sharing_a_batch_stand_alone_and_survive_a_restart() {
         );
     }
 }
+
+/// Several answers of one member in one batch (three posts answered at once, by many members)
+/// each count: the totals they add to the same rows sum up, in every period, and each miss
+/// makes its review card.
+#[tokio::test]
+async fn a_members_answers_sharing_a_batch_all_count_on_the_board() {
+    let t = TestEngine::new().await;
+    let window = Duration::hours(12);
+    let posts = [
+        t.post_in(GUILD, CHANNEL, false, window).await,
+        t.post_in(GUILD, CHANNEL + 1, false, window).await,
+        t.post_in(GUILD, CHANNEL + 2, false, window).await,
+    ];
+    let members = 1..=30u64;
+    let mut clicks = Vec::new();
+    for user in members.clone() {
+        for (index, post) in posts.iter().enumerate() {
+            let right = index != 1;
+            let response = if right {
+                t.key_of(post)
+            } else {
+                t.wrong_for(post)
+            };
+            let (engine, post_id) = (t.engine.clone(), post.post_id);
+            clicks.push(tokio::spawn(async move {
+                let outcome = engine
+                    .answer(AnswerRequest {
+                        guild: GUILD,
+                        post_id,
+                        user,
+                        display_name: "member",
+                        response,
+                    })
+                    .await
+                    .unwrap();
+                (user, outcome.points)
+            }));
+        }
+    }
+    let mut points = std::collections::HashMap::<u64, u32>::new();
+    for click in clicks {
+        let (user, earned) = click.await.unwrap();
+        *points.entry(user).or_default() += earned;
+    }
+    for period in [Period::Week, Period::Month, Period::All] {
+        for user in members.clone() {
+            let standing = t
+                .engine
+                .leaderboard(GUILD, &Scope::All, period, user, 0)
+                .await
+                .unwrap();
+            let row = standing.caller.expect("on the board");
+            assert_eq!(
+                (row.answered, row.correct, row.points),
+                (3, 2, points[&user]),
+                "member {user}, {period:?}"
+            );
+        }
+    }
+    for user in members {
+        let stats = t.engine.member_stats(GUILD, user).await.unwrap();
+        assert_eq!(stats.reviews_total, 1, "member {user}: the one miss");
+    }
+}
