@@ -40,7 +40,7 @@ async fn the_command_surface_is_registered_as_documented() {
     subcommands.sort_unstable();
     assert_eq!(
         subcommands,
-        ["list", "now", "pause", "remove", "resume", "setup"]
+        ["list", "now", "pause", "remove", "resume", "reveal", "setup"]
     );
     assert_eq!(
         daily["default_member_permissions"],
