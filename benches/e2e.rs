@@ -140,6 +140,7 @@ async fn burst(members: u64) {
                 .ratelimiter_disabled(true)
                 .build(),
         ),
+        Arc::new(serenity::all::Cache::new()),
         engine.bank.clone(),
     );
     let message = certsprint::schedule::Publisher::publish(&publisher, &post, &question, None)

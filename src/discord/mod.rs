@@ -1,6 +1,7 @@
 //! The Discord adapter (serenity + poise): the only module that knows Discord exists. It parses
 //! interactions, checks permissions, calls the quiz engine, and renders what it returns.
 
+mod channel_events;
 mod commands;
 mod components;
 mod context;
@@ -95,7 +96,14 @@ pub async fn run_until(
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(context::on_error(error)),
-            event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
+            event_handler: |framework, event| {
+                Box::pin(async move {
+                    if let serenity::FullEvent::ChannelDelete { channel, .. } = event {
+                        channel_events::on_channel_delete(framework.user_data, channel).await;
+                    }
+                    components::on_event(framework, event).await
+                })
+            },
             allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
             ..Default::default()
         })
@@ -132,6 +140,7 @@ pub async fn run_until(
 
     let publisher = Arc::new(DiscordPublisher::new(
         client.http.clone(),
+        client.cache.clone(),
         engine.bank.clone(),
     ));
     data.set_publisher(publisher.clone());

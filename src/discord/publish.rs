@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ChannelId, CreateAllowedMentions, CreateMessage, EditMessage, GetMessages, Http, MessageId,
-    Nonce, RoleId, StatusCode, UserId,
+    Cache, ChannelId, CreateAllowedMentions, CreateMessage, EditMessage, GetMessages, Http,
+    MessageId, Nonce, RoleId, StatusCode, UserId,
 };
 
 use super::ids::Action;
@@ -33,18 +33,27 @@ const ATTEMPTS: u32 = 5;
 
 pub struct DiscordPublisher {
     http: Arc<Http>,
+    /// The gateway's cache: server names for DMs (this process's shards' guilds are in it).
+    cache: Arc<Cache>,
     bank: Arc<Bank>,
     /// The bot's own user id, asked once (to tell its messages from other bots').
     bot_user: tokio::sync::OnceCell<UserId>,
 }
 
 impl DiscordPublisher {
-    pub fn new(http: Arc<Http>, bank: Arc<Bank>) -> DiscordPublisher {
+    pub fn new(http: Arc<Http>, cache: Arc<Cache>, bank: Arc<Bank>) -> DiscordPublisher {
         DiscordPublisher {
             http,
+            cache,
             bank,
             bot_user: tokio::sync::OnceCell::new(),
         }
+    }
+
+    fn guild_name(&self, guild: u64) -> Option<String> {
+        self.cache
+            .guild(serenity::GuildId::new(guild))
+            .map(|guild| guild.name.clone())
     }
 
     async fn bot_user(&self) -> Result<UserId, serenity::Error> {
@@ -197,7 +206,10 @@ impl Publisher for DiscordPublisher {
             .await
             .map_err(classify)?;
         let message = CreateMessage::new()
-            .content(reminder_message(reminder))
+            .content(reminder_message(
+                reminder,
+                self.guild_name(reminder.guild).as_deref(),
+            ))
             .allowed_mentions(no_pings());
         // Closed DMs answer 403 with code 50007 ("Cannot send messages to this user"), which
         // `classify` reports as refused: the reminder loop does not try again that day.

@@ -153,8 +153,9 @@ async fn the_review_reminder_dm_arrives_at_the_hour_once_and_closed_dms_are_not_
     wait_for(|| !bot.fake.dm_messages(PLAYER).is_empty()).await;
     let dm = &bot.fake.dm_messages(PLAYER)[0];
     assert!(
-        text(dm).contains("1 review due today") && text(dm).contains("/review"),
-        "{dm}"
+        text(dm).contains("1 review due today in **AWS study group**")
+            && text(dm).contains("/review"),
+        "the DM names the server whose cards are due: {dm}"
     );
     let dm_attempts = |user: u64| {
         let refused = bot

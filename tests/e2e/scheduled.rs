@@ -308,3 +308,36 @@ async fn an_admin_reveals_the_question_early_and_later_clicks_are_told_it_closed
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn deleting_a_channel_removes_its_daily_question_and_leaves_the_others() {
+    let bot = TestBot::start().await;
+    for channel in [STUDY, OTHER_CHANNEL] {
+        bot.slash(ADMIN, "daily setup", json!({"channel": channel.to_string(), "exam": "aif-c01", "time": "09:00", "timezone": "UTC"})).await;
+    }
+    bot.fake.delete_channel_live(GUILD, OTHER_CHANNEL);
+    wait_for_value(
+        || bot.store.schedule_for_channel(GUILD, OTHER_CHANNEL),
+        |schedule| schedule.as_ref().is_ok_and(Option::is_none),
+    )
+    .await
+    .unwrap();
+    let list = bot.slash(ADMIN, "daily list", json!({})).await;
+    assert!(text(&list).contains(&format!("<#{STUDY}>")), "{list}");
+    assert!(
+        !text(&list).contains(&format!("<#{OTHER_CHANNEL}>")),
+        "{list}"
+    );
+
+    bot.manual_clock().set(start_time() + Duration::hours(1));
+    bot.fake
+        .wait_for_message(STUDY, WAIT, |_| true)
+        .await
+        .expect("the other channel still posts at 09:00");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        bot.fake.dm_messages(ADMIN).is_empty(),
+        "no 'stopped' DM: nothing was tried in the deleted channel"
+    );
+    bot.stop().await;
+}

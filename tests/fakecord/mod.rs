@@ -168,8 +168,29 @@ impl FakeDiscord {
         }
     }
 
+    /// The channel is gone, as if deleted while the bot was not connected (no event).
     pub fn delete_channel(&self, channel: u64) {
         self.state.lock().unwrap().deleted.push(channel);
+    }
+
+    /// An admin deletes the channel: it is gone, and the guild's shard hears CHANNEL_DELETE.
+    pub fn delete_channel_live(&self, guild: u64, channel: u64) {
+        let name = {
+            let mut state = self.state.lock().unwrap();
+            state.deleted.push(channel);
+            state
+                .guilds
+                .iter()
+                .find(|g| g.id == guild)
+                .and_then(|g| g.channels.iter().find(|c| c.id == channel))
+                .map(|c| c.name.clone())
+                .expect("a channel of a known guild")
+        };
+        self.dispatch(
+            "CHANNEL_DELETE",
+            payloads::channel(guild, channel, &name),
+            guild,
+        );
     }
 
     pub fn deny_channel(&self, channel: u64) {

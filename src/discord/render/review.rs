@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::discord::ids::Action;
-use crate::discord::text::timestamp;
+use crate::discord::text::{escape, timestamp};
 use crate::quiz::review::{CardStep, Grade};
 use crate::quiz::{ReviewOutlook, ReviewReminder};
 use crate::store::Reminder;
@@ -124,9 +124,15 @@ pub fn reminder_setting(reminder: &Reminder, zone: &str) -> String {
 }
 
 /// The reminder DM.
-pub fn reminder_message(reminder: &ReviewReminder) -> String {
+/// The reminder DM. A member may study in several servers, so it names the one whose cards are
+/// due (`server`: its name, when the bot knows it).
+pub fn reminder_message(reminder: &ReviewReminder, server: Option<&str>) -> String {
+    let server = server.map_or_else(
+        || "your study server".to_string(),
+        |name| format!("**{}**", escape(name)),
+    );
     format!(
-        "📚 {} due today. Run `/review` in the study server to go through them (`/review remind:off` stops these reminders).",
+        "📚 {} due today in {server}. Run `/review` there to go through them (`/review remind:off` there stops these reminders).",
         reviews(reminder.due)
     )
 }
@@ -134,6 +140,23 @@ pub fn reminder_message(reminder: &ReviewReminder) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reminder_names_its_server_without_letting_the_name_ping_or_format() {
+        let reminder = ReviewReminder {
+            guild: 1,
+            user: 2,
+            due: 3,
+            day: 0,
+        };
+        let named = reminder_message(&reminder, Some("AWS *study* @everyone"));
+        assert!(
+            named.contains("3 reviews due today in **AWS \\*study\\* @\u{200B}everyone**"),
+            "{named}"
+        );
+        let unnamed = reminder_message(&reminder, None);
+        assert!(unnamed.contains("in your study server"), "{unnamed}");
+    }
 
     #[test]
     fn durations_read_in_the_unit_that_fits() {
