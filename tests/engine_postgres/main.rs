@@ -47,6 +47,8 @@ mod reviews;
 #[path = "../engine/scheduler.rs"]
 mod scheduler;
 #[cfg(postgres_server)]
+mod schema_parity;
+#[cfg(postgres_server)]
 #[path = "../engine/shards.rs"]
 mod shards;
 #[cfg(postgres_server)]
