@@ -30,6 +30,8 @@ pub const REVEALS_OWED: &str = "certsprint_reveals_owed";
 pub const REVEALS: &str = "certsprint_reveals_total";
 pub const REST_RESPONSES: &str = "certsprint_discord_rest_responses_total";
 pub const SHARDS_CONNECTED: &str = "certsprint_shards_connected";
+pub const BACKUPS: &str = "certsprint_backups_total";
+pub const LAST_BACKUP: &str = "certsprint_last_backup_timestamp_seconds";
 
 /// Histogram buckets in seconds: from a fast commit to a slow Discord round trip.
 const BUCKETS: &[f64] = &[
@@ -76,6 +78,12 @@ fn describe() {
     describe_counter!(REVEALS, "Reveal attempts, by outcome.");
     describe_counter!(REST_RESPONSES, "Discord REST responses, by HTTP status.");
     describe_gauge!(SHARDS_CONNECTED, "Gateway shards connected to Discord.");
+    describe_counter!(BACKUPS, "Scheduled SQLite backups, written or failed.");
+    describe_gauge!(
+        LAST_BACKUP,
+        Unit::Seconds,
+        "When the newest scheduled backup was written (Unix time): alert when it falls behind."
+    );
     // Present from the first scrape, before anything connects or happens.
     gauge!(SHARDS_CONNECTED).set(0.0);
     counter!(ANSWERS_RECORDED).absolute(0);
@@ -147,6 +155,15 @@ pub fn rest_response(status: RestStatus) {
         RestStatus::NoResponse => "error".to_string(),
     };
     counter!(REST_RESPONSES, "status" => status).increment(1);
+}
+
+/// One scheduled backup attempt; `at` is when it ended.
+pub fn backup(written: bool, at: chrono::DateTime<chrono::Utc>) {
+    let outcome = if written { "written" } else { "failed" };
+    counter!(BACKUPS, "outcome" => outcome).increment(1);
+    if written {
+        gauge!(LAST_BACKUP).set(at.timestamp() as f64);
+    }
 }
 
 pub fn shards_connected(count: usize) {

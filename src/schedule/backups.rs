@@ -158,6 +158,7 @@ impl Backups {
                 .pass()
                 .instrument(tracing::info_span!("job", kind = "backup"))
                 .await;
+            crate::ops::metrics::backup(outcome.is_ok(), self.engine.now());
             self.progress.send_modify(|progress| {
                 progress.attempts += 1;
                 match &outcome {

@@ -8,7 +8,9 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::*;
+use certsprint::config::BackupSettings;
 use certsprint::ops::get_health;
+use certsprint::schedule::Backups;
 
 /// GETs a path from the bot's listener and returns (status, body).
 async fn get(addr: SocketAddr, path: &str) -> (u16, String) {
@@ -104,5 +106,42 @@ async fn healthz_is_503_with_the_reason_while_the_gateway_is_down() {
 
     bot.fake.restore_gateway();
     wait_healthy(&bot).await;
+    bot.stop().await;
+}
+
+/// The backup loop `run` starts with CERTSPRINT_BACKUP_DIR reports each backup, and when the
+/// newest was written, so an operator can alert on backups falling behind.
+#[tokio::test]
+async fn metrics_count_scheduled_backups_and_when_the_newest_was_written() {
+    let bot = TestBot::start_with_metrics().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backups = Backups::new(
+        bot.engine.clone(),
+        BackupSettings {
+            dir: dir.path().to_path_buf(),
+            every: chrono::Duration::hours(6),
+            keep: 2,
+        },
+    );
+    let mut progress = backups.progress();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(backups.run(stopped));
+    progress.wait_for(|p| p.attempts >= 1).await.unwrap();
+
+    let (_, page) = get(bot.metrics_addr(), "/metrics").await;
+    assert!(
+        sample(&page, r#"certsprint_backups_total{outcome="written"}"#).unwrap_or(0.0) >= 1.0,
+        "{page}"
+    );
+    // Tests share the process's recorder: the gauge holds the newest backup of any of them, all
+    // taken on the manual clock's start.
+    assert_eq!(
+        sample(&page, "certsprint_last_backup_timestamp_seconds"),
+        Some(start_time().timestamp() as f64),
+        "{page}"
+    );
+    assert!(page.contains("# HELP certsprint_last_backup_timestamp_seconds"));
+    stop.send(true).unwrap();
+    running.await.unwrap();
     bot.stop().await;
 }
