@@ -134,7 +134,7 @@ impl Engine {
             }
         }
         let now = self.now();
-        let (reviews_due, _) = self.store.review_due_count(guild, user, now).await?;
+        let reviews_due = self.card_dues(guild, user, None).await?.due_by(now);
         let recent = self
             .store
             .recently_answered(guild, user, now - Duration::days(RECENT_DAYS))

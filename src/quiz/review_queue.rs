@@ -90,16 +90,20 @@ impl Engine {
     ) -> QuizResult<ReviewDeal> {
         let now = self.now();
         let exam = exam.map(|id| id.as_str());
-        let (due_total, _) = self.store.review_due_count(guild, user, now).await?;
-        let queue = self
+        // The soonest due card whose item is in the bank (one whose item left waits, unseen, in
+        // case it returns); ties in question order.
+        let mut due: Vec<(DateTime<Utc>, String)> = self
             .store
-            .review_queue(guild, user, exam, due_total.max(1))
-            .await?;
-        let due: Vec<_> = queue.iter().filter(|card| card.due_at <= now).collect();
-        // A card whose item left the bank cannot be shown; it waits in case the item returns.
+            .review_card_dues(guild, user, exam)
+            .await?
+            .into_iter()
+            .filter(|(question, due_at)| *due_at <= now && self.bank.question(question).is_some())
+            .map(|(question, due_at)| (due_at, question))
+            .collect();
+        due.sort();
         let Some(question) = due
-            .iter()
-            .find_map(|card| self.bank.question(&card.question_id))
+            .first()
+            .and_then(|(_, question)| self.bank.question(question))
             .cloned()
         else {
             return Ok(ReviewDeal::NothingDue(
@@ -132,34 +136,11 @@ impl Engine {
         let zone = self.store.guild_timezone(guild).await?;
         let today = local_day(now, zone);
         let (tomorrow, after) = (day_start(today + 1, zone), day_start(today + 2, zone));
-        let store = &self.store;
-        let due_now = store
-            .reviews_due_between(
-                guild,
-                user,
-                exam,
-                DateTime::<Utc>::UNIX_EPOCH,
-                now + Duration::milliseconds(1),
-            )
-            .await?;
-        let due_tomorrow = store
-            .reviews_due_between(guild, user, exam, tomorrow, after)
-            .await?;
-        let due_this_week = store
-            .reviews_due_between(
-                guild,
-                user,
-                exam,
-                now + Duration::milliseconds(1),
-                now + Duration::days(7),
-            )
-            .await?;
-        let next_due = store
-            .review_queue(guild, user, exam, due_now + 1)
-            .await?
-            .into_iter()
-            .map(|card| card.due_at)
-            .find(|at| *at > now);
+        let dues = self.card_dues(guild, user, exam).await?;
+        let due_now = dues.due_by(now);
+        let due_tomorrow = dues.between(tomorrow, after);
+        let due_this_week = dues.between(now + Duration::milliseconds(1), now + Duration::days(7));
+        let next_due = dues.live.iter().copied().filter(|at| *at > now).min();
         Ok(ReviewOutlook {
             due_now,
             due_tomorrow,
@@ -194,13 +175,27 @@ impl Engine {
         Ok(true)
     }
 
+    /// The due times of the member's cards (of `exam`, if given) that /review can deal: a card
+    /// whose item left the bank waits unseen, so it is not counted either.
+    pub(super) async fn card_dues(
+        &self,
+        guild: Snowflake,
+        user: Snowflake,
+        exam: Option<&str>,
+    ) -> QuizResult<CardDues> {
+        let dues = self.store.review_card_dues(guild, user, exam).await?;
+        let stored = dues.len() as u32;
+        let live = dues
+            .into_iter()
+            .filter(|(question, _)| self.bank.question(question).is_some())
+            .map(|(_, due_at)| due_at)
+            .collect();
+        Ok(CardDues { live, stored })
+    }
+
     /// How many of the member's cards are due now.
     pub async fn reviews_due(&self, guild: Snowflake, user: Snowflake) -> QuizResult<u32> {
-        Ok(self
-            .store
-            .review_due_count(guild, user, self.now())
-            .await?
-            .0)
+        Ok(self.card_dues(guild, user, None).await?.due_by(self.now()))
     }
 
     /// Turns the member's daily reminder on at `hour` (0-23, the guild's zone) or off (`None`).
@@ -247,7 +242,7 @@ impl Engine {
                 continue;
             }
             let (guild, user) = (reminder.guild_id, reminder.user_id);
-            let (due, _) = self.store.review_due_count(guild, user, now).await?;
+            let due = self.card_dues(guild, user, None).await?.due_by(now);
             if due == 0 {
                 self.store
                     .decide_reminder(guild, user, today, ReminderOutcome::NothingDue, true, now)
@@ -312,4 +307,30 @@ fn local_hour_start(day: i32, hour: u8, zone: Tz) -> DateTime<Utc> {
         .earliest()
         .map(|at| at.with_timezone(&Utc))
         .unwrap_or(start + Duration::hours(i64::from(hour)))
+}
+
+/// Due times of a member's dealable review cards.
+pub(super) struct CardDues {
+    live: Vec<DateTime<Utc>>,
+    /// Every stored card, dealable or not.
+    pub(super) stored: u32,
+}
+
+impl CardDues {
+    /// Cards due at `now` or earlier.
+    pub(super) fn due_by(&self, now: DateTime<Utc>) -> u32 {
+        self.live.iter().filter(|at| **at <= now).count() as u32
+    }
+
+    /// Cards falling due in `[from, to)`.
+    pub(super) fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> u32 {
+        self.live
+            .iter()
+            .filter(|at| **at >= from && **at < to)
+            .count() as u32
+    }
+
+    pub(super) fn total(&self) -> u32 {
+        self.live.len() as u32
+    }
 }

@@ -158,7 +158,8 @@ impl Engine {
                 .map(|row| row.tally)
                 .unwrap_or_default()
         };
-        let (reviews_due, reviews_total) = self.store.review_due_count(guild, user, now).await?;
+        let dues = self.card_dues(guild, user, None).await?;
+        let (reviews_due, reviews_total) = (dues.due_by(now), dues.total());
         let zone = self.store.guild_timezone(guild).await?;
         let bounds = week_bounds(now, zone, WEEKS_SHOWN);
         let recent = match (bounds.first(), bounds.last()) {
@@ -204,15 +205,9 @@ impl Engine {
                     &exam.id,
                     &domains,
                     // This exam's due cards only: the suggestion is about this exam.
-                    self.store
-                        .reviews_due_between(
-                            guild,
-                            user,
-                            Some(&exam.id),
-                            DateTime::UNIX_EPOCH,
-                            now + chrono::Duration::milliseconds(1),
-                        )
-                        .await?,
+                    self.card_dues(guild, user, Some(&exam.id))
+                        .await?
+                        .due_by(now),
                 ),
                 weeks: weekly_tallies(&bounds, &recent, &exam.id),
                 domains,
@@ -257,7 +252,15 @@ impl Engine {
                 .tally_between(guild, user, None, end - week - week, end - week)
                 .await?,
         };
-        let review_queue = self.store.review_queue(guild, user, None, 10).await?;
+        // The next ten cards /review will deal (a card whose item left the bank is not dealt).
+        let review_queue: Vec<ReviewCard> = self
+            .store
+            .review_queue(guild, user, None, dues.stored.max(1))
+            .await?
+            .into_iter()
+            .filter(|card| self.bank.question(&card.question_id).is_some())
+            .take(10)
+            .collect();
         let mocks = self.store.finished_mocks(guild, user, 3).await?;
         let mut ratings = Vec::new();
         for key in std::iter::once("all").chain(self.bank.exams.iter().map(|e| e.id.as_str())) {

@@ -231,47 +231,27 @@ impl Store {
         Ok(rows.into_iter().map(ReviewCard::from).collect())
     }
 
-    /// (due at `now`, all) cards of the member.
-    pub async fn review_due_count(
-        &self,
-        guild: Snowflake,
-        user: Snowflake,
-        now: DateTime<Utc>,
-    ) -> StoreResult<(u32, u32)> {
-        let (due, total): (i64, i64) = with_pool!(self.reader, |db| {
-            sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN due_at <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT), COUNT(*) FROM review_cards WHERE guild_id = $2 AND user_id = $3",
-        )
-        .bind(to_millis(now))
-        .bind(id_to_sql(guild))
-        .bind(id_to_sql(user))
-        .fetch_one(db).await
-        })?;
-        Ok((due as u32, total as u32))
-    }
-
-    /// How many of the member's cards (of `exam`, if given) fall due in `[from, to)`.
-    pub async fn reviews_due_between(
+    /// The question and due time of each of the member's cards (of `exam`, if given). The engine
+    /// counts from these only the cards whose item is in the bank, the ones /review can deal.
+    pub async fn review_card_dues(
         &self,
         guild: Snowflake,
         user: Snowflake,
         exam: Option<&str>,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<u32> {
-        let count: i64 = with_pool!(self.reader, |db| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM review_cards
-             WHERE guild_id = $1 AND user_id = $2 AND ($3 IS NULL OR exam = $3)
-                AND due_at >= $4 AND due_at < $5",
+    ) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        let rows: Vec<(String, i64)> = with_pool!(self.reader, |db| sqlx::query_as(
+            "SELECT question_id, due_at FROM review_cards
+             WHERE guild_id = $1 AND user_id = $2 AND ($3 IS NULL OR exam = $3)",
         )
         .bind(id_to_sql(guild))
         .bind(id_to_sql(user))
         .bind(exam)
-        .bind(to_millis(from))
-        .bind(to_millis(to))
-        .fetch_one(db)
+        .fetch_all(db)
         .await)?;
-        Ok(count as u32)
+        Ok(rows
+            .into_iter()
+            .map(|(question, due_at)| (question, from_millis(due_at)))
+            .collect())
     }
 
     /// `Some` if /review dealt this post, with the exam it was narrowed to.

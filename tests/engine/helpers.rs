@@ -185,9 +185,13 @@ impl TestEngine {
 
     /// Closes the database and opens it again, as a restarted bot would.
     pub async fn restart(&mut self) {
+        self.restart_with_bank(fixture_bank()).await;
+    }
+
+    /// Restarts on another bank (items added or removed in between).
+    pub async fn restart_with_bank(&mut self, bank: Bank) {
         self.store.close().await;
-        (self.engine, self.store) =
-            engine_on(&self.url, self.clock.clone(), 8, fixture_bank()).await;
+        (self.engine, self.store) = engine_on(&self.url, self.clock.clone(), 8, bank).await;
     }
 
     pub fn store(&self) -> &Store {

@@ -213,6 +213,56 @@ async fn quiz_no_longer_serves_due_reviews_but_counts_them() {
     );
 }
 
+/// A card whose item left the bank waits unseen (in case the item returns), and is counted
+/// nowhere: not in /review's count, the /quiz hint, /stats, the outlook or the reminder.
+#[tokio::test]
+async fn cards_whose_item_left_the_bank_are_not_counted_anywhere() {
+    let mut t = TestEngine::new().await;
+    let (kept, dropped) = (t.post(GUILD, false).await, t.post(GUILD, false).await);
+    t.answer(&kept, 1, false).await.unwrap();
+    t.answer(&dropped, 1, false).await.unwrap();
+    t.advance(Duration::days(2));
+    assert_eq!(t.engine.reviews_due(GUILD, 1).await.unwrap(), 2);
+
+    let mut bank = fixture_bank();
+    bank.exams[0]
+        .items
+        .retain(|item| item.id != dropped.question_id);
+    t.restart_with_bank(certsprint::bank::Bank::new(bank.exams))
+        .await;
+    assert_eq!(t.engine.reviews_due(GUILD, 1).await.unwrap(), 1);
+    let stats = t.engine.member_stats(GUILD, 1).await.unwrap();
+    assert_eq!((stats.reviews_due, stats.reviews_total), (1, 1));
+    let queue: Vec<&str> = stats
+        .review_queue
+        .iter()
+        .map(|card| card.question_id.as_str())
+        .collect();
+    assert_eq!(queue, [kept.question_id.as_str()]);
+    let quiz = t
+        .engine
+        .start_personal(GUILD, 1, &t.exam(), None)
+        .await
+        .unwrap();
+    assert_eq!(quiz.reviews_due, 1, "the /quiz hint");
+    t.engine
+        .set_review_reminder(GUILD, 1, Some(0))
+        .await
+        .unwrap();
+    let (owed, _) = t.engine.reminders_owed().await.unwrap();
+    assert_eq!(owed.iter().map(|r| r.due).collect::<Vec<_>>(), [1]);
+
+    let dealt = card_of(review(&t.engine, 1).await);
+    assert_eq!(dealt.question.id, kept.question_id);
+    assert_eq!(dealt.reviews_due, 1);
+    answer_dealt(&t.engine, &dealt, 1, true).await;
+    let ReviewDeal::NothingDue(outlook) = review(&t.engine, 1).await else {
+        panic!("the dropped item's card is not dealt")
+    };
+    assert_eq!(outlook.due_now, 0);
+    assert!(outlook.next_due.is_some_and(|at| at > t.engine.now()));
+}
+
 #[tokio::test]
 async fn review_narrowed_to_an_exam_deals_only_its_cards() {
     let t = TestEngine::with_bank(two_exam_bank()).await;
