@@ -64,23 +64,6 @@ pub(super) async fn record_card<W: AnswerWrites>(
 }
 
 impl Engine {
-    /// Records answers given outside the `answers` table (sprints, mock exams) on the member's
-    /// review cards, in one transaction.
-    pub(super) async fn record_review_answers(
-        &self,
-        guild: Snowflake,
-        user: Snowflake,
-        answers: &[(&Question, bool)],
-        at: DateTime<Utc>,
-    ) -> QuizResult<()> {
-        let mut tx = self.store.begin().await?;
-        for (question, correct) in answers {
-            record_card(&mut tx, guild, user, question, *correct, at).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Deals the member's soonest due card (of `exam`, if given) as a private question.
     pub async fn start_review(
         &self,

@@ -260,6 +260,41 @@ async fn read_sprint(
 }
 
 impl WriteTx {
+    /// Records a player's answer to question `index`; false if it was not their next question
+    /// (or the race is over). In the caller's transaction, with the review card it changes.
+    pub async fn record_sprint_answer(&mut self, answer: &SprintAnswer<'_>) -> StoreResult<bool> {
+        let &SprintAnswer {
+            sprint_id,
+            user,
+            index,
+            letters,
+            correct,
+            elapsed_ms,
+            finished_at,
+        } = answer;
+        let done = with_tx!(self.tx, |db| sqlx::query(
+            "UPDATE sprint_players SET position = position + 1, score = score + $1,
+                responses = CASE WHEN responses = '' THEN $2 ELSE responses || '|' || $3 END,
+                elapsed_ms = $4, finished_at = $5
+             WHERE sprint_id = $6 AND user_id = $7 AND position = $8 AND finished_at IS NULL
+                -- An answer that loses the race with the finish must not change a settled result.
+                AND EXISTS (SELECT 1 FROM sprints s
+                            WHERE s.sprint_id = sprint_players.sprint_id AND s.state = 'running')",
+        )
+        .bind(i64::from(correct))
+        .bind(letters)
+        .bind(letters)
+        .bind(elapsed_ms)
+        .bind(finished_at.map(to_millis))
+        .bind(sprint_id)
+        .bind(id_to_sql(user))
+        .bind(index as i64)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
     /// The sprint a member is in (lobby or running) in this guild, if any.
     pub async fn live_sprint_of(
         &mut self,
@@ -563,40 +598,6 @@ impl Store {
         .await
         .map(|done| done.rows_affected()))?;
         Ok(())
-    }
-
-    /// Records a player's answer to question `index`; false if it was not their next question.
-    pub async fn record_sprint_answer(&self, answer: &SprintAnswer<'_>) -> StoreResult<bool> {
-        let &SprintAnswer {
-            sprint_id,
-            user,
-            index,
-            letters,
-            correct,
-            elapsed_ms,
-            finished_at,
-        } = answer;
-        let done = with_pool!(self.writer, |db| sqlx::query(
-            "UPDATE sprint_players SET position = position + 1, score = score + $1,
-                responses = CASE WHEN responses = '' THEN $2 ELSE responses || '|' || $3 END,
-                elapsed_ms = $4, finished_at = $5
-             WHERE sprint_id = $6 AND user_id = $7 AND position = $8 AND finished_at IS NULL
-                -- An answer that loses the race with the finish must not change a settled result.
-                AND EXISTS (SELECT 1 FROM sprints s
-                            WHERE s.sprint_id = sprint_players.sprint_id AND s.state = 'running')",
-        )
-        .bind(i64::from(correct))
-        .bind(letters)
-        .bind(letters)
-        .bind(elapsed_ms)
-        .bind(finished_at.map(to_millis))
-        .bind(sprint_id)
-        .bind(id_to_sql(user))
-        .bind(index as i64)
-        .execute(db)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done == 1)
     }
 
     /// Lobbies and races whose deadline has passed (the sprint sweeper's work list).

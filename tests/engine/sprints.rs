@@ -548,8 +548,8 @@ async fn an_answer_that_loses_the_race_with_the_finish_changes_nothing() {
     let finished = t.engine.load_sprint(GUILD, id).await.unwrap();
     assert_eq!(finished.row.state, SprintState::Finished);
     // Alice's press passed its checks before the finish and writes after it.
-    let written = t
-        .store()
+    let mut tx = t.store().begin().await.unwrap();
+    let written = tx
         .record_sprint_answer(&SprintAnswer {
             sprint_id: id,
             user: ALICE,
@@ -561,6 +561,7 @@ async fn an_answer_that_loses_the_race_with_the_finish_changes_nothing() {
         })
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     assert!(!written, "a settled result does not change");
     let after = t.engine.load_sprint(GUILD, id).await.unwrap();
     assert_eq!(after.player(ALICE).unwrap().score, 0);

@@ -3,6 +3,7 @@
 use super::{SprintRefusal, SprintStep};
 use crate::bank::Response;
 use crate::quiz::grading::{check_shape, is_correct};
+use crate::quiz::review_queue::record_card;
 use crate::quiz::{Engine, QuizResult, Rejection};
 use crate::store::{Snowflake, SprintAnswer, SprintState};
 
@@ -43,8 +44,9 @@ impl Engine {
         if question.kind == crate::bank::Kind::Multiple {
             letters.0.sort_unstable();
         }
-        if !self
-            .store
+        // The answer and the review card it makes (a miss) or grades: both or neither.
+        let mut tx = self.store.begin().await?;
+        let recorded = tx
             .record_sprint_answer(&SprintAnswer {
                 sprint_id,
                 user,
@@ -54,8 +56,9 @@ impl Engine {
                 elapsed_ms: elapsed,
                 finished_at: last.then_some(now),
             })
-            .await?
-        {
+            .await?;
+        if !recorded {
+            drop(tx);
             let finished =
                 self.load_sprint(guild, sprint_id).await?.row.state != SprintState::Running;
             return Err((if finished {
@@ -65,9 +68,8 @@ impl Engine {
             })
             .into());
         }
-        // A sprint miss becomes a review card like any other (and a right answer grades one).
-        self.record_review_answers(guild, user, &[(question.as_ref(), correct)], now)
-            .await?;
+        record_card(&mut tx, guild, user, question, correct, now).await?;
+        tx.commit().await?;
         let sprint = self.load_sprint(guild, sprint_id).await?;
         let result = if sprint.players.iter().all(|p| p.finished_at.is_some()) {
             self.settle(guild, sprint_id).await?
