@@ -157,13 +157,15 @@ pub fn rest_response(status: RestStatus) {
     counter!(REST_RESPONSES, "status" => status).increment(1);
 }
 
-/// One scheduled backup attempt; `at` is when it ended.
-pub fn backup(written: bool, at: chrono::DateTime<chrono::Utc>) {
+/// One scheduled backup attempt.
+pub fn backup(written: bool) {
     let outcome = if written { "written" } else { "failed" };
     counter!(BACKUPS, "outcome" => outcome).increment(1);
-    if written {
-        gauge!(LAST_BACKUP).set(at.timestamp() as f64);
-    }
+}
+
+/// When the newest backup was written.
+pub fn last_backup(at: chrono::DateTime<chrono::Utc>) {
+    gauge!(LAST_BACKUP).set(at.timestamp() as f64);
 }
 
 pub fn shards_connected(count: usize) {

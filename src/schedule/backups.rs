@@ -123,21 +123,34 @@ impl Backups {
         self.progress.subscribe()
     }
 
-    /// One backup, then pruning.
+    /// One backup, then pruning. A backup that was written counts as written even if pruning
+    /// the old ones then fails (that is logged: the disk fills, but the data is safe).
     pub async fn pass(&self) -> anyhow::Result<PathBuf> {
         let file = take_backup(&self.engine, &self.settings.dir).await?;
-        for removed in prune(&self.settings.dir, self.settings.keep)? {
-            tracing::info!(file = %removed.display(), "old backup removed");
+        match prune(&self.settings.dir, self.settings.keep) {
+            Ok(removed) => {
+                for removed in removed {
+                    tracing::info!(file = %removed.display(), "old backup removed");
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, dir = %self.settings.dir.display(), "could not remove old backups");
+            }
         }
         Ok(file)
     }
 
     /// When the first backup is due: a period after the newest one, and now if none is there.
+    /// The newest one found is reported as the last backup, so an alert on backups falling
+    /// behind works from the start, not only after this process's first backup.
     fn first_due(&self) -> DateTime<Utc> {
         let now = self.engine.now();
         let newest = list_backups(&self.settings.dir)
             .ok()
             .and_then(|found| found.last().map(|(taken, _)| *taken));
+        if let Some(taken) = newest {
+            crate::ops::metrics::last_backup(taken);
+        }
         match newest {
             // A backup stamped in the future (the clock was moved back) waits at most a period.
             Some(taken) => (taken + self.settings.every).clamp(now, now + self.settings.every),
@@ -158,7 +171,10 @@ impl Backups {
                 .pass()
                 .instrument(tracing::info_span!("job", kind = "backup"))
                 .await;
-            crate::ops::metrics::backup(outcome.is_ok(), self.engine.now());
+            crate::ops::metrics::backup(outcome.is_ok());
+            if outcome.is_ok() {
+                crate::ops::metrics::last_backup(self.engine.now());
+            }
             self.progress.send_modify(|progress| {
                 progress.attempts += 1;
                 match &outcome {

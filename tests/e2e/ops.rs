@@ -10,6 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::harness::*;
 use certsprint::config::BackupSettings;
 use certsprint::ops::get_health;
+use certsprint::schedule::backups::backup_name;
 use certsprint::schedule::Backups;
 
 /// GETs a path from the bot's listener and returns (status, body).
@@ -110,11 +111,15 @@ async fn healthz_is_503_with_the_reason_while_the_gateway_is_down() {
 }
 
 /// The backup loop `run` starts with CERTSPRINT_BACKUP_DIR reports each backup, and when the
-/// newest was written, so an operator can alert on backups falling behind.
+/// newest was written (from the start: a backup already on disk counts), so an operator can
+/// alert on backups falling behind.
 #[tokio::test]
 async fn metrics_count_scheduled_backups_and_when_the_newest_was_written() {
     let bot = TestBot::start_with_metrics().await;
     let dir = tempfile::tempdir().unwrap();
+    // A backup the previous run took three hours ago.
+    let earlier = start_time() - chrono::Duration::hours(3);
+    std::fs::write(dir.path().join(backup_name(earlier)), b"").unwrap();
     let backups = Backups::new(
         bot.engine.clone(),
         BackupSettings {
@@ -126,18 +131,27 @@ async fn metrics_count_scheduled_backups_and_when_the_newest_was_written() {
     let mut progress = backups.progress();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(backups.run(stopped));
-    progress.wait_for(|p| p.attempts >= 1).await.unwrap();
+    let metrics = || async { get(bot.metrics_addr(), "/metrics").await.1 };
+    let last_backup = |page: &str| sample(page, "certsprint_last_backup_timestamp_seconds");
 
-    let (_, page) = get(bot.metrics_addr(), "/metrics").await;
-    assert!(
-        sample(&page, r#"certsprint_backups_total{outcome="written"}"#).unwrap_or(0.0) >= 1.0,
-        "{page}"
-    );
-    // Tests share the process's recorder: the gauge holds the newest backup of any of them, all
-    // taken on the manual clock's start.
+    let page = wait_for_value(metrics, |page| last_backup(page).is_some()).await;
     assert_eq!(
-        sample(&page, "certsprint_last_backup_timestamp_seconds"),
-        Some(start_time().timestamp() as f64),
+        last_backup(&page),
+        Some(earlier.timestamp() as f64),
+        "the newest backup on disk, before this run takes one: {page}"
+    );
+    let written =
+        |page: &str| sample(page, r#"certsprint_backups_total{outcome="written"}"#).unwrap_or(0.0);
+    assert_eq!(written(&page), 0.0, "{page}");
+
+    // Six hours after that one, the next is taken.
+    bot.manual_clock().advance(chrono::Duration::hours(3));
+    progress.wait_for(|p| p.attempts >= 1).await.unwrap();
+    let page = metrics().await;
+    assert_eq!(written(&page), 1.0, "{page}");
+    assert_eq!(
+        last_backup(&page),
+        Some((start_time() + chrono::Duration::hours(3)).timestamp() as f64),
         "{page}"
     );
     assert!(page.contains("# HELP certsprint_last_backup_timestamp_seconds"));
