@@ -46,7 +46,6 @@ mod reviews;
 #[cfg(postgres_server)]
 #[path = "../engine/scheduler.rs"]
 mod scheduler;
-#[cfg(postgres_server)]
 mod schema_parity;
 #[cfg(postgres_server)]
 #[path = "../engine/shards.rs"]
