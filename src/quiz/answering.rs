@@ -397,7 +397,7 @@ impl BatchCache {
         for pending in batch {
             let key = (pending.guild, pending.post_id);
             if let Entry::Vacant(entry) = cache.posts.entry(key) {
-                entry.insert(tx.post(pending.guild, pending.post_id).await?);
+                entry.insert(tx.post_for_answers(pending.guild, pending.post_id).await?);
             }
             if let Entry::Vacant(entry) = cache.zones.entry(pending.guild) {
                 entry.insert(tx.guild_timezone(pending.guild).await?);

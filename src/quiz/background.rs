@@ -9,11 +9,15 @@ use crate::store::{OwedReveal, Post, Schedule, Snowflake};
 /// How long a process holds a reveal it is delivering: far longer than an edit with its
 /// retries takes, and short enough that a reveal a crashed process held is soon tried again.
 pub const REVEAL_LEASE: Duration = Duration::minutes(2);
-/// How long a process holds a channel post it claimed and is sending: past the longest send
-/// it will wait for ([`SEND_TIMEOUT`]), so nobody else sends while a send may still land.
+/// How long a process holds a channel post it claimed and is sending: past the longest it
+/// waits for Discord on it ([`FIND_TIMEOUT`] looking for an earlier send, then
+/// [`SEND_TIMEOUT`] sending), so nobody else sends while its send may still land.
 pub const SEND_LEASE: Duration = Duration::minutes(2);
-/// How long a sender waits for Discord before leaving the post to whoever holds it next.
+/// How long a sender waits for Discord's answer to a send before leaving the post to whoever
+/// holds it next.
 pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long a process that took over an unsent post looks for an earlier send in the channel.
+pub const FIND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Engine {
     /// Every schedule of every guild (the scheduler's work list).
@@ -27,23 +31,35 @@ impl Engine {
         Ok(self.store.unsent_scheduled_posts(self.now()).await?)
     }
 
-    /// Takes over sending an unsent post for [`SEND_LEASE`]; false if someone else holds it.
-    pub async fn take_send(&self, post: &Post) -> QuizResult<bool> {
+    /// Takes over sending an unsent post for [`SEND_LEASE`]: the post as now held, or `None`
+    /// if someone else holds it.
+    pub async fn take_send(&self, post: &Post) -> QuizResult<Option<Post>> {
         let now = self.now();
-        Ok(self
+        let until = now + SEND_LEASE;
+        let taken = self
             .store
-            .take_send(post.guild_id, post.post_id, now, now + SEND_LEASE)
-            .await?)
+            .take_send(post.guild_id, post.post_id, now, until)
+            .await?;
+        Ok(taken.then(|| Post {
+            send_lease_until: Some(until),
+            ..post.clone()
+        }))
     }
 
-    /// Lets go of a post whose send surely failed, so the next attempt need not wait the lease.
+    /// Lets go of a post whose send surely failed, so the next attempt need not wait the lease
+    /// (only the lease this post holds: one that passed to someone else stays theirs).
     pub async fn release_send(&self, post: &Post) -> QuizResult<()> {
-        Ok(self.store.release_send(post.guild_id, post.post_id).await?)
+        if let Some(held) = post.send_lease_until {
+            self.store
+                .release_send(post.guild_id, post.post_id, held)
+                .await?;
+        }
+        Ok(())
     }
 
-    /// When the earliest send lease on an unsent scheduled post ends.
+    /// When the earliest send lease still running on an unsent scheduled post ends.
     pub async fn next_send_lease_end(&self) -> QuizResult<Option<DateTime<Utc>>> {
-        Ok(self.store.next_send_lease_end().await?)
+        Ok(self.store.next_send_lease_end(self.now()).await?)
     }
 
     /// The latest occurrence a schedule has a post (or a missed record) for.

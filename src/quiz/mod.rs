@@ -34,7 +34,7 @@ use crate::random::RandomSource;
 use crate::store::{Store, StoreError};
 
 pub use answering::{answerable, AnswerOutcome, AnswerRequest};
-pub use background::{SEND_LEASE, SEND_TIMEOUT};
+pub use background::{FIND_TIMEOUT, SEND_LEASE, SEND_TIMEOUT};
 pub use bank_stats::ReportResolution;
 pub use mock::{MockExam, MockLength, MockReport, Resumed};
 pub use posting::{PersonalQuestion, Reveal, PERSONAL_WINDOW};

@@ -19,7 +19,7 @@ use tracing::Instrument;
 
 use super::{PublishError, Publisher, Rule};
 use crate::ops::metrics::{self, PostOutcome, PostSource};
-use crate::quiz::{Engine, QuizError, SEND_TIMEOUT};
+use crate::quiz::{Engine, QuizError, FIND_TIMEOUT, SEND_TIMEOUT};
 use crate::store::{Post, Schedule, StoreError};
 
 /// How late a missed occurrence may still be posted.
@@ -93,9 +93,9 @@ impl<P: Publisher> Scheduler<P> {
 
         for post in self.engine.unsent_scheduled_posts().await? {
             // Another process (or this one, earlier) may have picked it up since the read.
-            if !self.engine.take_send(&post).await? {
+            let Some(post) = self.engine.take_send(&post).await? else {
                 continue;
-            }
+            };
             let schedule = schedules
                 .iter()
                 .find(|s| Some(s.schedule_id) == post.schedule_id);
@@ -181,11 +181,19 @@ impl<P: Publisher> Scheduler<P> {
     /// Records the message of a claimed post that did go out before a stop; true if found.
     /// A channel that cannot be read counts as not found (the post is then sent or missed).
     async fn adopt_sent(&self, post: &Post, pass: &mut Pass) -> anyhow::Result<bool> {
-        let message = match self.publisher.find_sent(post).await {
-            Ok(Some(message)) => message,
-            Ok(None) => return Ok(false),
-            Err(error) => {
+        let looked = tokio::time::timeout(FIND_TIMEOUT, self.publisher.find_sent(post)).await;
+        let message = match looked {
+            Ok(Ok(Some(message))) => message,
+            Ok(Ok(None)) => return Ok(false),
+            Ok(Err(error)) => {
                 tracing::debug!(post = post.post_id, %error, "could not look for an earlier send");
+                return Ok(false);
+            }
+            Err(_) => {
+                tracing::debug!(
+                    post = post.post_id,
+                    "looking for an earlier send took too long"
+                );
                 return Ok(false);
             }
         };

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::{PublishError, Publisher};
-use crate::quiz::sprint::{Settled, SprintResult};
+use crate::quiz::sprint::{Settled, SprintResult, ANNOUNCE_TIMEOUT};
 use crate::quiz::Engine;
 
 /// Longest sleep when nothing is due sooner (mock deadlines are checked at least this often).
@@ -63,10 +63,11 @@ pub async fn settle_due<P: Publisher>(engine: &Engine, publisher: &P) {
         }
         Err(error) => tracing::warn!(%error, "settling sprints failed"),
     }
-    // Results finished but never posted: the bot stopped, or Discord failed, in between.
-    match engine.results_to_announce().await {
-        Ok(results) => {
-            for result in results {
+    // Results finished but never posted: the bot stopped, or Discord failed, in between. Each
+    // one taken is held for a while, so this ends even when every post fails.
+    loop {
+        match engine.next_result_to_announce().await {
+            Ok(Some(result)) => {
                 if let Err(error) = announce(engine, publisher, &result).await {
                     tracing::warn!(
                         sprint = result.sprint.row.sprint_id,
@@ -75,8 +76,12 @@ pub async fn settle_due<P: Publisher>(engine: &Engine, publisher: &P) {
                     );
                 }
             }
+            Ok(None) => break,
+            Err(error) => {
+                tracing::warn!(%error, "finding unannounced sprint results failed");
+                break;
+            }
         }
-        Err(error) => tracing::warn!(%error, "listing unannounced sprint results failed"),
     }
     if let Err(error) = engine.finish_expired_mocks().await {
         tracing::warn!(%error, "finishing expired mock exams failed");
@@ -92,11 +97,19 @@ pub async fn announce<P: Publisher>(
     result: &SprintResult,
 ) -> anyhow::Result<()> {
     let sprint_id = result.sprint.row.sprint_id;
-    // The lobby message may be deleted or uneditable; the result matters more than its buttons.
-    if let Err(error) = publisher.show_sprint(&result.sprint).await {
-        tracing::warn!(sprint = sprint_id, %error, "could not close the sprint message");
-    }
-    match publisher.announce_sprint(result).await {
+    let posting = async {
+        // The lobby message may be deleted or uneditable; the result matters more than its
+        // buttons.
+        if let Err(error) = publisher.show_sprint(&result.sprint).await {
+            tracing::warn!(sprint = sprint_id, %error, "could not close the sprint message");
+        }
+        publisher.announce_sprint(result).await
+    };
+    // Past the timeout the result is left owed: whoever holds it next posts it.
+    let posted = tokio::time::timeout(ANNOUNCE_TIMEOUT, posting)
+        .await
+        .map_err(|_| anyhow::anyhow!("posting the result took too long"))?;
+    match posted {
         Ok(()) => {}
         Err(PublishError::Refused(reason)) => {
             tracing::warn!(sprint = sprint_id, %reason, "the sprint result cannot be posted; giving up");

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult, WriteTx};
+use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult, Tx, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,8 @@ pub struct Post {
     pub state: PostState,
     /// Personal: the domain filter the member chose, kept for "Next question".
     pub practice_domain: Option<u8>,
+    /// A claimed channel post: until when its sender alone may send it.
+    pub send_lease_until: Option<DateTime<Utc>>,
 }
 
 impl Post {
@@ -107,6 +109,7 @@ pub(super) struct PostRow {
     closes_at: i64,
     state: String,
     practice_domain: Option<i64>,
+    send_lease_until: Option<i64>,
 }
 
 impl From<PostRow> for Post {
@@ -132,13 +135,15 @@ impl From<PostRow> for Post {
             closes_at: from_millis(row.closes_at),
             state: PostState::parse(&row.state),
             practice_domain: row.practice_domain.map(|d| d as u8),
+            send_lease_until: row.send_lease_until.map(from_millis),
         }
     }
 }
 
 pub(super) const POST_COLUMNS: &str =
     "post_id, guild_id, channel_id, mode, owner_id, schedule_id, occurrence_at, exam,
-     question_id, domain, cycle, message_id, opens_at, closes_at, state, practice_domain";
+     question_id, domain, cycle, message_id, opens_at, closes_at, state, practice_domain,
+     send_lease_until";
 
 /// Whether the member let a scheduled post of the guild close unanswered between two times.
 pub(super) const SKIPPED_SCHEDULED_POST: &str =
@@ -175,6 +180,29 @@ impl WriteTx {
         .fetch_one(db).await
         })?;
         Ok(row.into())
+    }
+
+    /// A post as an answer batch reads it before deciding its answers. On PostgreSQL the row is
+    /// share-locked until the batch commits, so closing the post (at its window's end or by an
+    /// early reveal, possibly in another process) waits for the answers decided while it was
+    /// open, and the reveal's tally holds them. On SQLite the one writer orders the two already.
+    pub async fn post_for_answers(
+        &mut self,
+        guild: Snowflake,
+        post_id: i64,
+    ) -> StoreResult<Option<Post>> {
+        let lock = match self.tx {
+            Tx::Postgres(_) => " FOR SHARE",
+            Tx::Sqlite(_) => "",
+        };
+        let row: Option<PostRow> = with_tx!(self.tx, |db| sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = $1 AND post_id = $2{lock}"
+        ))
+        .bind(id_to_sql(guild))
+        .bind(post_id)
+        .fetch_optional(db)
+        .await)?;
+        Ok(row.map(Post::from))
     }
 
     pub async fn post(&mut self, guild: Snowflake, post_id: i64) -> StoreResult<Option<Post>> {
@@ -401,15 +429,19 @@ impl Store {
         Ok(rows.into_iter().map(Post::from).collect())
     }
 
-    /// When the earliest send lease held on an unsent scheduled post ends (the scheduler wakes
-    /// then, in case its holder is gone).
-    pub async fn next_send_lease_end(&self) -> StoreResult<Option<DateTime<Utc>>> {
+    /// When the earliest send lease still running on an unsent scheduled post ends (the
+    /// scheduler wakes then, in case its holder is gone).
+    pub async fn next_send_lease_end(
+        &self,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<DateTime<Utc>>> {
         let (total, first, last) = self.shard_filter();
         let at: Option<i64> = with_pool!(self.reader, |db| sqlx::query_scalar(&format!(
             "SELECT MIN(send_lease_until) FROM posts WHERE state = 'claimed'
-             AND schedule_id IS NOT NULL AND send_lease_until IS NOT NULL AND {}",
-            on_my_shards("posts", 1)
+             AND schedule_id IS NOT NULL AND send_lease_until > $1 AND {}",
+            on_my_shards("posts", 2)
         ))
+        .bind(to_millis(now))
         .bind(total)
         .bind(first)
         .bind(last)
@@ -442,14 +474,21 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Gives up a send lease after a send that surely failed, so the next attempt need not wait.
-    pub async fn release_send(&self, guild: Snowflake, post_id: i64) -> StoreResult<()> {
+    /// Gives up a send lease after a send that surely failed, so the next attempt need not wait;
+    /// only the lease `held` (one that passed to someone else stays theirs).
+    pub async fn release_send(
+        &self,
+        guild: Snowflake,
+        post_id: i64,
+        held: DateTime<Utc>,
+    ) -> StoreResult<()> {
         with_pool!(self.writer, |db| sqlx::query(
             "UPDATE posts SET send_lease_until = NULL
-             WHERE guild_id = $1 AND post_id = $2 AND state = 'claimed'",
+             WHERE guild_id = $1 AND post_id = $2 AND state = 'claimed' AND send_lease_until = $3",
         )
         .bind(id_to_sql(guild))
         .bind(post_id)
+        .bind(to_millis(held))
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;

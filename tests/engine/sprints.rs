@@ -615,18 +615,22 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
         .await
         .expect("finished");
     assert!(
-        t.engine.results_to_announce().await.unwrap().is_empty(),
+        t.engine.next_result_to_announce().await.unwrap().is_none(),
         "the announcement that follows the finish gets its minute"
     );
 
     // The bot stops before the result is posted.
     t.restart().await;
     t.advance(Duration::minutes(1));
-    let pending = t.engine.results_to_announce().await.unwrap();
-    assert_eq!(pending.len(), 1, "the lost announcement is due again");
-    assert_eq!(pending[0].sprint.row.sprint_id, id);
+    let pending = t
+        .engine
+        .next_result_to_announce()
+        .await
+        .unwrap()
+        .expect("the lost announcement is due again");
+    assert_eq!(pending.sprint.row.sprint_id, id);
     assert_eq!(
-        pending[0].placings, settled.placings,
+        pending.placings, settled.placings,
         "the same result, ratings and all"
     );
     assert_eq!(
@@ -640,10 +644,10 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     );
 
     t.engine.mark_announced(id).await.unwrap();
-    assert!(t.engine.results_to_announce().await.unwrap().is_empty());
+    assert!(t.engine.next_result_to_announce().await.unwrap().is_none());
     t.restart().await;
     assert!(
-        t.engine.results_to_announce().await.unwrap().is_empty(),
+        t.engine.next_result_to_announce().await.unwrap().is_none(),
         "posted once"
     );
     assert!(t
@@ -678,7 +682,7 @@ async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
         process_for_shards(&t, None, 1).await,
         process_for_shards(&t, None, 2).await,
     );
-    let (due_a, due_b) = tokio::join!(a.results_to_announce(), b.results_to_announce());
+    let (due_a, due_b) = tokio::join!(a.next_result_to_announce(), b.next_result_to_announce());
     let taken: Vec<i64> = due_a
         .unwrap()
         .into_iter()
@@ -687,12 +691,12 @@ async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
         .collect();
     assert_eq!(taken, [id], "one process takes the result");
     assert!(
-        a.results_to_announce().await.unwrap().is_empty(),
+        a.next_result_to_announce().await.unwrap().is_none(),
         "its holder has a minute to post it"
     );
     // That holder failed to post it too: once its lease ends, it is owed again.
     t.advance(ANNOUNCE_LEASE);
-    assert_eq!(b.results_to_announce().await.unwrap().len(), 1);
+    assert!(b.next_result_to_announce().await.unwrap().is_some());
 }
 
 #[tokio::test]

@@ -27,6 +27,9 @@ pub const LOBBY_TIME: Duration = Duration::minutes(10);
 /// result; after that, a result still not posted is taken over by another pass or process.
 /// Posting normally takes well under this.
 pub const ANNOUNCE_LEASE: Duration = Duration::minutes(1);
+/// How long posting a result may take before it is left to the next holder (well inside
+/// [`ANNOUNCE_LEASE`], so nobody else posts while this post may still land).
+pub const ANNOUNCE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(40);
 /// Results older than this are no longer news: stop trying to post them.
 pub const ANNOUNCE_GIVE_UP: Duration = Duration::days(1);
 

@@ -117,12 +117,13 @@ impl Engine {
         Ok(Some(result_of(self.load_sprint(guild, sprint_id).await?)))
     }
 
-    /// Finished sprints whose result is still to be posted (after a restart, or after a failed
-    /// post), each now held by this caller for [`ANNOUNCE_LEASE`]. A result whose finisher
-    /// still holds it is left to the announcement that follows the finish.
-    pub async fn results_to_announce(&self) -> QuizResult<Vec<SprintResult>> {
+    /// The next finished sprint whose result is still to be posted (after a restart, or after a
+    /// failed post), now held by this caller for [`ANNOUNCE_LEASE`]; `None` when none is owed
+    /// or every owed one is held by someone else. A result whose finisher still holds it is
+    /// left to the announcement that follows the finish. Taken one at a time, just before it is
+    /// posted, so a backlog does not outlast the leases taken for it.
+    pub async fn next_result_to_announce(&self) -> QuizResult<Option<SprintResult>> {
         let now = self.now();
-        let mut results = Vec::new();
         for (guild, sprint_id) in self
             .store
             .unannounced_sprints(now - ANNOUNCE_GIVE_UP, now)
@@ -134,10 +135,10 @@ impl Engine {
                 .take_announcement(sprint_id, now, now + ANNOUNCE_LEASE)
                 .await?
             {
-                results.push(result_of(self.load_sprint(guild, sprint_id).await?));
+                return Ok(Some(result_of(self.load_sprint(guild, sprint_id).await?)));
             }
         }
-        Ok(results)
+        Ok(None)
     }
 
     /// Records that the result is in the channel, so it is not posted again.
