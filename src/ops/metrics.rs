@@ -32,6 +32,7 @@ pub const REST_RESPONSES: &str = "certsprint_discord_rest_responses_total";
 pub const SHARDS_CONNECTED: &str = "certsprint_shards_connected";
 pub const BACKUPS: &str = "certsprint_backups_total";
 pub const LAST_BACKUP: &str = "certsprint_last_backup_timestamp_seconds";
+pub const BACKUP_PRUNE_FAILURES: &str = "certsprint_backup_prune_failures_total";
 
 /// Histogram buckets in seconds: from a fast commit to a slow Discord round trip.
 const BUCKETS: &[f64] = &[
@@ -79,6 +80,10 @@ fn describe() {
     describe_counter!(REST_RESPONSES, "Discord REST responses, by HTTP status.");
     describe_gauge!(SHARDS_CONNECTED, "Gateway shards connected to Discord.");
     describe_counter!(BACKUPS, "Scheduled SQLite backups, written or failed.");
+    describe_counter!(
+        BACKUP_PRUNE_FAILURES,
+        "Times old backups could not be removed after a backup (the disk may fill)."
+    );
     describe_gauge!(
         LAST_BACKUP,
         Unit::Seconds,
@@ -161,6 +166,10 @@ pub fn rest_response(status: RestStatus) {
 pub fn backup(written: bool) {
     let outcome = if written { "written" } else { "failed" };
     counter!(BACKUPS, "outcome" => outcome).increment(1);
+}
+
+pub fn backup_prune_failed() {
+    counter!(BACKUP_PRUNE_FAILURES).increment(1);
 }
 
 /// When the newest backup was written.

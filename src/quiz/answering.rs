@@ -394,6 +394,10 @@ struct BatchCache {
 impl BatchCache {
     async fn read(tx: &mut WriteTx, batch: &[Pending]) -> StoreResult<BatchCache> {
         let mut cache = BatchCache::default();
+        // In post order: on PostgreSQL each read share-locks its post, and one order keeps two
+        // writers from each holding a post the other waits for.
+        let mut batch: Vec<&Pending> = batch.iter().collect();
+        batch.sort_by_key(|pending| pending.post_id);
         for pending in batch {
             let key = (pending.guild, pending.post_id);
             if let Entry::Vacant(entry) = cache.posts.entry(key) {

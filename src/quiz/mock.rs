@@ -476,16 +476,8 @@ impl Engine {
     ) -> QuizResult<MockReport> {
         let submitted_at = if timed_out { row.ends_at } else { self.now() };
         let report = self.report(&row, submitted_at, timed_out)?;
-        // Items answered wrong become review cards (an unanswered item tells nothing). In
-        // question order: PostgreSQL locks each card as it is read, and every writer of several
-        // cards takes them in that one order.
-        let mut answered: Vec<_> = report
-            .items
-            .iter()
-            .filter(|item| item.response.is_some())
-            .collect();
-        answered.sort_by(|a, b| a.question.id.cmp(&b.question.id));
-        for item in answered {
+        // Items answered wrong become review cards (an unanswered item tells nothing).
+        for item in report.items.iter().filter(|item| item.response.is_some()) {
             record_card(
                 tx,
                 row.guild_id,

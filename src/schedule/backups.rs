@@ -134,6 +134,7 @@ impl Backups {
                 }
             }
             Err(error) => {
+                crate::ops::metrics::backup_prune_failed();
                 tracing::error!(%error, dir = %self.settings.dir.display(), "could not remove old backups");
             }
         }

@@ -5,8 +5,9 @@
 //! runs nobody else touches the post, so two processes overlapping during a redeploy cannot both
 //! send it. Once the lease has ended (its sender stopped), a claimed occurrence with no stored
 //! message is taken over by compare-and-set and first looked for in the channel (the send may
-//! have gone out just before the stop; Discord's nonce only guards a few minutes), then sent
-//! again if still inside the grace period, or recorded as missed. Occurrences that fell while
+//! have gone out just before the stop; Discord's nonce only guards a few minutes; when Discord
+//! cannot say, it is looked for again at the next lease's end), then sent again if still inside
+//! the grace period, or recorded as missed. Occurrences that fell while
 //! the bot was down are posted late within the grace period, else recorded as missed; no more
 //! than a day back is owed. A channel that is gone or forbidden pauses its schedule and the
 //! admins are told once; a temporary failure is retried on the next pass.
@@ -30,6 +31,16 @@ const OWED: Duration = Duration::days(1);
 const RETRY_AFTER: Duration = Duration::seconds(30);
 /// Longest sleep even when nothing is due (guards against a missed wake-up).
 const MAX_SLEEP: Duration = Duration::minutes(10);
+
+/// What a look in the channel for a post's earlier send found.
+enum EarlierSend {
+    /// The message was there, and is now the post's.
+    Found,
+    /// No such message (or the channel cannot be read at all).
+    NotThere,
+    /// Discord did not answer in time, or failed.
+    Unknown,
+}
 
 pub struct Scheduler<P> {
     pub engine: Engine,
@@ -100,11 +111,16 @@ impl<P: Publisher> Scheduler<P> {
                 .iter()
                 .find(|s| Some(s.schedule_id) == post.schedule_id);
             let occurrence = post.occurrence_at.unwrap_or(post.opens_at);
-            if self.adopt_sent(&post, &mut pass).await? {
-                continue;
+            let in_grace = now - occurrence <= self.grace;
+            match self.adopt_sent(&post, &mut pass).await? {
+                EarlierSend::Found => continue,
+                // Discord is slow or failing: an earlier send may have landed, so sending now
+                // could post twice. The lease runs out and the next holder looks again.
+                EarlierSend::Unknown if in_grace => continue,
+                EarlierSend::Unknown | EarlierSend::NotThere => {}
             }
             match schedule {
-                Some(schedule) if !schedule.paused && now - occurrence <= self.grace => {
+                Some(schedule) if !schedule.paused && in_grace => {
                     self.send(schedule, post, &mut pass).await?;
                 }
                 _ => {
@@ -178,23 +194,28 @@ impl<P: Publisher> Scheduler<P> {
         }
     }
 
-    /// Records the message of a claimed post that did go out before a stop; true if found.
-    /// A channel that cannot be read counts as not found (the post is then sent or missed).
-    async fn adopt_sent(&self, post: &Post, pass: &mut Pass) -> anyhow::Result<bool> {
+    /// Records the message of a claimed post that did go out before a stop. A channel the bot
+    /// may not read counts as holding none (the post is then sent or missed); a slow or failing
+    /// Discord leaves it unknown.
+    async fn adopt_sent(&self, post: &Post, pass: &mut Pass) -> anyhow::Result<EarlierSend> {
         let looked = tokio::time::timeout(FIND_TIMEOUT, self.publisher.find_sent(post)).await;
         let message = match looked {
             Ok(Ok(Some(message))) => message,
-            Ok(Ok(None)) => return Ok(false),
-            Ok(Err(error)) => {
-                tracing::debug!(post = post.post_id, %error, "could not look for an earlier send");
-                return Ok(false);
+            Ok(Ok(None)) => return Ok(EarlierSend::NotThere),
+            Ok(Err(PublishError::Refused(reason))) => {
+                tracing::debug!(post = post.post_id, %reason, "cannot read the channel for an earlier send");
+                return Ok(EarlierSend::NotThere);
+            }
+            Ok(Err(PublishError::Unavailable(reason))) => {
+                tracing::warn!(post = post.post_id, %reason, "could not look for an earlier send; will look again");
+                return Ok(EarlierSend::Unknown);
             }
             Err(_) => {
-                tracing::debug!(
+                tracing::warn!(
                     post = post.post_id,
-                    "looking for an earlier send took too long"
+                    "looking for an earlier send took too long; will look again"
                 );
-                return Ok(false);
+                return Ok(EarlierSend::Unknown);
             }
         };
         tracing::info!(
@@ -210,7 +231,7 @@ impl<P: Publisher> Scheduler<P> {
             state: crate::store::PostState::Open,
             ..post.clone()
         });
-        Ok(true)
+        Ok(EarlierSend::Found)
     }
 
     /// Claims and sends one occurrence; false when the schedule stopped (paused).

@@ -64,10 +64,12 @@ pub async fn settle_due<P: Publisher>(engine: &Engine, publisher: &P) {
         Err(error) => tracing::warn!(%error, "settling sprints failed"),
     }
     // Results finished but never posted: the bot stopped, or Discord failed, in between. Each
-    // one taken is held for a while, so this ends even when every post fails.
+    // is tried once a pass, so the pass ends even when Discord hangs on every post.
+    let mut tried = Vec::new();
     loop {
-        match engine.next_result_to_announce().await {
+        match engine.next_result_to_announce(&tried).await {
             Ok(Some(result)) => {
+                tried.push(result.sprint.row.sprint_id);
                 if let Err(error) = announce(engine, publisher, &result).await {
                     tracing::warn!(
                         sprint = result.sprint.row.sprint_id,
@@ -97,6 +99,20 @@ pub async fn announce<P: Publisher>(
     result: &SprintResult,
 ) -> anyhow::Result<()> {
     let sprint_id = result.sprint.row.sprint_id;
+    // Post only while this process's hold on the result outlasts the post: once the hold ends
+    // (a slow pass, a backlog) another process may take the result over and post it.
+    let held_for = result
+        .sprint
+        .row
+        .announce_lease_until
+        .map_or(Duration::zero(), |until| until - engine.now());
+    if held_for.to_std().unwrap_or_default() <= ANNOUNCE_TIMEOUT {
+        tracing::info!(
+            sprint = sprint_id,
+            "left the result to the next holder: too little of this hold is left"
+        );
+        return Ok(());
+    }
     let posting = async {
         // The lobby message may be deleted or uneditable; the result matters more than its
         // buttons.

@@ -49,17 +49,11 @@ struct KeyedCardRow {
     card: CardRow,
 }
 
-/// Locked until the batch commits, so another process's write to one of these cards (a sprint
-/// answer, a mock exam's submission) waits instead of being overwritten by the batch's end.
-/// Locked in one order (byte order of the question id, as the engine sorts), so two writers
-/// cannot each hold a card the other waits for.
 const READ_CARDS: &str = "SELECT c.guild_id, c.user_id, c.question_id, c.exam, c.due_at, c.lapses,
         c.reps, c.state, c.stability, c.difficulty, c.last_review_at
      FROM review_cards c
      JOIN UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[]) AS k(guild_id, user_id, question_id)
-       ON c.guild_id = k.guild_id AND c.user_id = k.user_id AND c.question_id = k.question_id
-     ORDER BY c.guild_id, c.user_id, c.question_id COLLATE \"C\"
-     FOR UPDATE OF c";
+       ON c.guild_id = k.guild_id AND c.user_id = k.user_id AND c.question_id = k.question_id";
 
 /// Rows are summed per key first: one statement may not update a row twice.
 const ADD_TOTALS: &str =

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult, Tx, WriteTx};
+use super::{id_from_sql, id_to_sql, on_my_shards, Snowflake, Store, StoreResult, WriteTx};
 use crate::clock::{from_millis, to_millis};
 
 /// Where a card stands in FSRS's terms (a card is made by a miss, so it is never new).
@@ -155,14 +155,8 @@ impl WriteTx {
         user: Snowflake,
         question: &str,
     ) -> StoreResult<Option<ReviewCard>> {
-        // On PostgreSQL the card stays locked until the transaction commits, so another
-        // process writing it meanwhile waits (the answer batches lock theirs the same way).
-        let sql = match self.tx {
-            Tx::Postgres(_) => format!("{SELECT_CARD} FOR UPDATE"),
-            Tx::Sqlite(_) => SELECT_CARD.to_string(),
-        };
         let row: Option<CardRow> = with_tx!(self.tx, |db| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(SELECT_CARD)
                 .bind(id_to_sql(guild))
                 .bind(id_to_sql(user))
                 .bind(question)

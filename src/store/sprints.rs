@@ -63,6 +63,9 @@ pub struct SprintRow {
     pub finished_at: Option<DateTime<Utc>>,
     /// When the result was posted in the channel.
     pub announced_at: Option<DateTime<Utc>>,
+    /// Until when the process that finished the sprint (or took its result over) alone may
+    /// post the result.
+    pub announce_lease_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +120,7 @@ struct SprintSql {
     ends_at: Option<i64>,
     finished_at: Option<i64>,
     announced_at: Option<i64>,
+    announce_lease_until: Option<i64>,
 }
 
 impl From<SprintSql> for SprintRow {
@@ -144,6 +148,7 @@ impl From<SprintSql> for SprintRow {
             ends_at: row.ends_at.map(from_millis),
             finished_at: row.finished_at.map(from_millis),
             announced_at: row.announced_at.map(from_millis),
+            announce_lease_until: row.announce_lease_until.map(from_millis),
         }
     }
 }
@@ -209,7 +214,7 @@ impl From<PlayerSql> for PlayerRow {
 }
 
 const SPRINT_COLUMNS: &str = "sprint_id, guild_id, channel_id, kind, host_id, opponent_id, exam, question_ids, seed, seconds_limit, state,
-     message_id, created_at, started_at, ends_at, finished_at, announced_at";
+     message_id, created_at, started_at, ends_at, finished_at, announced_at, announce_lease_until";
 
 /// The sprint a member is in (lobby or running) in this guild, if any; read in and out of
 /// transactions alike.

@@ -34,12 +34,18 @@ pub struct Recorder {
     pub reveal_attempts: Mutex<Vec<i64>>,
     /// Messages that went out before the bot stopped, by post id (what find_sent finds).
     pub already_in_channel: Mutex<HashMap<i64, Snowflake>>,
+    /// Reading channels for an earlier send fails temporarily.
+    pub history_unavailable: Mutex<bool>,
     /// Sprint channel messages shown, by sprint id, in order.
     pub sprints_shown: Mutex<Vec<i64>>,
     /// Sprint results posted (sprint ids).
     pub results: Mutex<Vec<i64>>,
     /// The next N result posts fail temporarily.
     pub flaky_results: Mutex<u32>,
+    /// Every result post attempt (sprint ids), failed or not.
+    pub result_attempts: Mutex<Vec<i64>>,
+    /// Each result post takes this long on this clock (a hanging Discord), then fails.
+    pub hanging_results: Mutex<Option<(Arc<certsprint::clock::ManualClock>, Duration)>>,
     /// Review reminders sent by DM.
     pub reminders: Mutex<Vec<ReviewReminder>>,
     /// Members whose DMs are closed (every reminder refused), and every attempt at them.
@@ -81,6 +87,9 @@ impl Publisher for Recorder {
     }
 
     async fn find_sent(&self, post: &Post) -> Result<Option<Snowflake>, PublishError> {
+        if *self.history_unavailable.lock().unwrap() {
+            return Err(PublishError::Unavailable("503".into()));
+        }
         Ok(self
             .already_in_channel
             .lock()
@@ -116,6 +125,14 @@ impl Publisher for Recorder {
     }
 
     async fn announce_sprint(&self, result: &SprintResult) -> Result<(), PublishError> {
+        self.result_attempts
+            .lock()
+            .unwrap()
+            .push(result.sprint.row.sprint_id);
+        if let Some((clock, took)) = self.hanging_results.lock().unwrap().as_ref() {
+            clock.advance(*took);
+            return Err(PublishError::Unavailable("timed out".into()));
+        }
         let mut flaky = self.flaky_results.lock().unwrap();
         if *flaky > 0 {
             *flaky -= 1;
@@ -318,6 +335,49 @@ async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_aga
         .unwrap()
         .posted
         .is_empty());
+}
+
+#[tokio::test]
+async fn an_unsent_post_whose_channel_cannot_be_checked_waits_instead_of_risking_a_second_send() {
+    let mut t = TestEngine::new().await;
+    let exam = t.exam();
+    t.clock.set(at(8, 0));
+    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    t.clock.set(at(9, 0));
+    let (claimed, _) = t
+        .engine
+        .claim_channel_post(
+            GUILD,
+            CHANNEL,
+            &exam,
+            Some((schedule_id, at(9, 0))),
+            Duration::hours(12),
+        )
+        .await
+        .unwrap();
+    t.restart().await;
+    // Past the dead sender's lease, but Discord fails to list the channel's messages: the
+    // send may have landed, so it is not sent again yet.
+    t.clock.set(at(9, 2));
+    let recorder = Arc::new(Recorder::default());
+    *recorder.history_unavailable.lock().unwrap() = true;
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert!(pass.posted.is_empty());
+    assert_eq!(recorder.published_count(), 0);
+    assert_eq!(
+        pass.next,
+        Some(at(9, 4)),
+        "it looks again when its own lease ends"
+    );
+
+    *recorder.history_unavailable.lock().unwrap() = false;
+    t.clock.set(at(9, 4));
+    let pass = scheduler(&t, &recorder).pass().await.unwrap();
+    assert_eq!(
+        pass.posted.iter().map(|p| p.post_id).collect::<Vec<_>>(),
+        [claimed.post_id]
+    );
+    assert_eq!(recorder.published_count(), 1);
 }
 
 #[tokio::test]

@@ -615,7 +615,11 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
         .await
         .expect("finished");
     assert!(
-        t.engine.next_result_to_announce().await.unwrap().is_none(),
+        t.engine
+            .next_result_to_announce(&[])
+            .await
+            .unwrap()
+            .is_none(),
         "the announcement that follows the finish gets its minute"
     );
 
@@ -624,7 +628,7 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     t.advance(Duration::minutes(1));
     let pending = t
         .engine
-        .next_result_to_announce()
+        .next_result_to_announce(&[])
         .await
         .unwrap()
         .expect("the lost announcement is due again");
@@ -644,10 +648,19 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     );
 
     t.engine.mark_announced(id).await.unwrap();
-    assert!(t.engine.next_result_to_announce().await.unwrap().is_none());
+    assert!(t
+        .engine
+        .next_result_to_announce(&[])
+        .await
+        .unwrap()
+        .is_none());
     t.restart().await;
     assert!(
-        t.engine.next_result_to_announce().await.unwrap().is_none(),
+        t.engine
+            .next_result_to_announce(&[])
+            .await
+            .unwrap()
+            .is_none(),
         "posted once"
     );
     assert!(t
@@ -682,7 +695,10 @@ async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
         process_for_shards(&t, None, 1).await,
         process_for_shards(&t, None, 2).await,
     );
-    let (due_a, due_b) = tokio::join!(a.next_result_to_announce(), b.next_result_to_announce());
+    let (due_a, due_b) = tokio::join!(
+        a.next_result_to_announce(&[]),
+        b.next_result_to_announce(&[])
+    );
     let taken: Vec<i64> = due_a
         .unwrap()
         .into_iter()
@@ -691,12 +707,12 @@ async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
         .collect();
     assert_eq!(taken, [id], "one process takes the result");
     assert!(
-        a.next_result_to_announce().await.unwrap().is_none(),
+        a.next_result_to_announce(&[]).await.unwrap().is_none(),
         "its holder has a minute to post it"
     );
     // That holder failed to post it too: once its lease ends, it is owed again.
     t.advance(ANNOUNCE_LEASE);
-    assert!(b.next_result_to_announce().await.unwrap().is_some());
+    assert!(b.next_result_to_announce(&[]).await.unwrap().is_some());
 }
 
 #[tokio::test]

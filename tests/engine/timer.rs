@@ -78,6 +78,42 @@ async fn a_result_discord_fails_to_take_is_posted_on_a_later_pass() {
     assert_eq!(*recorder.results.lock().unwrap(), [id]);
 }
 
+/// Discord hangs on every result post, each taking 45 s of the one-minute hold. A pass still
+/// ends, tries each owed result once, and never starts a post its hold cannot cover (another
+/// process could take the result over mid-post).
+#[tokio::test]
+async fn a_hanging_discord_neither_keeps_a_pass_going_nor_outlasts_a_hold() {
+    let t = TestEngine::new().await;
+    let first = running_duel(&t).await;
+    let second = challenge(&t.engine, 3, "host", 4, Some(EXAM), 5, Some(2))
+        .await
+        .unwrap()
+        .row
+        .sprint_id;
+    t.engine
+        .accept_duel(GUILD, second, 4, "player")
+        .await
+        .unwrap();
+    let recorder = Recorder::default();
+    *recorder.hanging_results.lock().unwrap() = Some((t.clock.clone(), Duration::seconds(45)));
+    let attempts = || recorder.result_attempts.lock().unwrap().clone();
+
+    // Both time out in one pass: the first post eats 45 s of both holds, so the second is
+    // left for whoever holds it next.
+    t.advance(Duration::minutes(3));
+    settle_due(&t.engine, &recorder).await;
+    assert_eq!(attempts(), [first]);
+
+    // Once the holds have ended, the next pass takes each over in turn; every post hangs past
+    // the hold taken before it, yet each is tried once and the pass ends.
+    t.advance(Duration::seconds(16));
+    settle_due(&t.engine, &recorder).await;
+    let mut tried = attempts()[1..].to_vec();
+    tried.sort();
+    assert_eq!(tried, [first, second]);
+    assert!(recorder.results.lock().unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn the_running_timer_wakes_for_a_sprint_that_starts_while_it_sleeps() {
     let t = TestEngine::new().await;

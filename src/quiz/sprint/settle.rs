@@ -121,13 +121,19 @@ impl Engine {
     /// failed post), now held by this caller for [`ANNOUNCE_LEASE`]; `None` when none is owed
     /// or every owed one is held by someone else. A result whose finisher still holds it is
     /// left to the announcement that follows the finish. Taken one at a time, just before it is
-    /// posted, so a backlog does not outlast the leases taken for it.
-    pub async fn next_result_to_announce(&self) -> QuizResult<Option<SprintResult>> {
+    /// posted, so a backlog does not outlast the leases taken for it; `except` are the sprints
+    /// already tried in this pass.
+    pub async fn next_result_to_announce(
+        &self,
+        except: &[i64],
+    ) -> QuizResult<Option<SprintResult>> {
         let now = self.now();
         for (guild, sprint_id) in self
             .store
             .unannounced_sprints(now - ANNOUNCE_GIVE_UP, now)
             .await?
+            .into_iter()
+            .filter(|(_, sprint_id)| !except.contains(sprint_id))
         {
             // Another process (overlapping during a redeploy) may have taken it since the read.
             if self
