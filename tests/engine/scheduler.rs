@@ -293,25 +293,30 @@ async fn a_restart_inside_the_grace_period_posts_late_and_after_it_records_a_mis
     assert_eq!(recorder.published_count(), 1);
 }
 
-#[tokio::test]
-async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_again() {
-    let mut t = TestEngine::new().await;
-    let exam = t.exam();
+/// A daily 09:00 schedule whose 09:00 occurrence was claimed (at 09:00) and never sent.
+async fn claimed_at_nine(t: &TestEngine) -> Post {
     t.clock.set(at(8, 0));
-    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
+    let schedule_id = schedule(t, CHANNEL, "09:00", "UTC", 720).await;
     t.clock.set(at(9, 0));
-    // The bot claimed the occurrence and died before sending.
     let (claimed, _) = t
         .engine
         .claim_channel_post(
             GUILD,
             CHANNEL,
-            &exam,
+            &t.exam(),
             Some((schedule_id, at(9, 0))),
             Duration::hours(12),
         )
         .await
         .unwrap();
+    claimed
+}
+
+#[tokio::test]
+async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_again() {
+    let mut t = TestEngine::new().await;
+    // The bot claimed the occurrence and died before sending.
+    let claimed = claimed_at_nine(&t).await;
     t.restart().await;
     t.clock.set(at(9, 5));
     let recorder = Arc::new(Recorder::default());
@@ -340,21 +345,7 @@ async fn a_claimed_but_unsent_occurrence_is_sent_after_a_restart_not_claimed_aga
 #[tokio::test]
 async fn an_unsent_post_whose_channel_cannot_be_checked_waits_instead_of_risking_a_second_send() {
     let mut t = TestEngine::new().await;
-    let exam = t.exam();
-    t.clock.set(at(8, 0));
-    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
-    t.clock.set(at(9, 0));
-    let (claimed, _) = t
-        .engine
-        .claim_channel_post(
-            GUILD,
-            CHANNEL,
-            &exam,
-            Some((schedule_id, at(9, 0))),
-            Duration::hours(12),
-        )
-        .await
-        .unwrap();
+    let claimed = claimed_at_nine(&t).await;
     t.restart().await;
     // Past the dead sender's lease, but Discord fails to list the channel's messages: the
     // send may have landed, so it is not sent again yet.
@@ -383,21 +374,7 @@ async fn an_unsent_post_whose_channel_cannot_be_checked_waits_instead_of_risking
 #[tokio::test]
 async fn a_claimed_occurrence_found_too_late_is_recorded_missed() {
     let t = TestEngine::new().await;
-    let exam = t.exam();
-    t.clock.set(at(8, 0));
-    let schedule_id = schedule(&t, CHANNEL, "09:00", "UTC", 720).await;
-    t.clock.set(at(9, 0));
-    let (claimed, _) = t
-        .engine
-        .claim_channel_post(
-            GUILD,
-            CHANNEL,
-            &exam,
-            Some((schedule_id, at(9, 0))),
-            Duration::hours(12),
-        )
-        .await
-        .unwrap();
+    let claimed = claimed_at_nine(&t).await;
     t.clock.set(at(11, 0));
     let recorder = Arc::new(Recorder::default());
     let pass = scheduler(&t, &recorder).pass().await.unwrap();
