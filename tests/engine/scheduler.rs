@@ -54,7 +54,7 @@ pub struct Recorder {
     /// The next N reminders fail temporarily.
     pub flaky_reminders: Mutex<u32>,
     /// Raised as each post send starts; a send then waits for `gate` (a test holding the gate
-    /// keeps the send in flight, as a slow Discord would).
+    /// keeps the send in flight, as a slow Discord would), then succeeds or fails as set.
     pub send_started: tokio::sync::Notify,
     pub gate: tokio::sync::Mutex<()>,
 }
@@ -66,6 +66,9 @@ impl Publisher for Recorder {
         _question: &Question,
         _mention_role: Option<Snowflake>,
     ) -> Result<Snowflake, PublishError> {
+        // A held gate keeps the send in flight, whatever its outcome will be.
+        self.send_started.notify_one();
+        drop(self.gate.lock().await);
         let channel = post.channel_id.unwrap();
         if self.refusing.lock().unwrap().contains(&channel) {
             return Err(PublishError::Refused("Unknown Channel".into()));
@@ -80,8 +83,6 @@ impl Publisher for Recorder {
             *left -= 1;
             return Err(PublishError::Unavailable("500".into()));
         }
-        self.send_started.notify_one();
-        drop(self.gate.lock().await);
         self.published.lock().unwrap().push(post.clone());
         Ok(5_000 + post.post_id as u64)
     }

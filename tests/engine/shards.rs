@@ -221,3 +221,58 @@ async fn a_post_whose_sender_died_is_taken_over_by_one_process_when_its_lease_en
     guilds.extend(guilds_of(&seen_b));
     assert_eq!(guilds, [ON_SHARD_1]);
 }
+
+#[tokio::test]
+async fn a_sender_whose_lease_passed_on_cannot_release_the_new_holders_lease() {
+    let t = TestEngine::new().await;
+    t.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap());
+    let (old, new, third) = (
+        process_for_shards(&t, range("0-1/2"), 1).await,
+        process_for_shards(&t, range("0-1/2"), 2).await,
+        process_for_shards(&t, range("0-1/2"), 3).await,
+    );
+    ensure_schedule(&old, ON_SHARD_0, 10).await;
+    let nine = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    t.clock.set(nine);
+
+    // The old process's send hangs past its lease, and will fail.
+    let failing = Arc::new(Recorder::default());
+    failing.flaky.lock().unwrap().insert(10, 1);
+    let old_held = failing.gate.lock().await;
+    let old_pass = tokio::spawn({
+        let (old, failing) = (old.clone(), failing.clone());
+        async move { Scheduler::new(old, failing).pass().await.unwrap() }
+    });
+    failing.send_started.notified().await;
+
+    // Its lease ends; the new process takes the post over and is sending it.
+    t.clock.set(nine + SEND_LEASE);
+    let sending = Arc::new(Recorder::default());
+    let new_held = sending.gate.lock().await;
+    let new_pass = tokio::spawn({
+        let (new, sending) = (new.clone(), sending.clone());
+        async move { Scheduler::new(new, sending).pass().await.unwrap() }
+    });
+    sending.send_started.notified().await;
+
+    // The old send fails now and the old process lets go of what it held: not the new lease.
+    drop(old_held);
+    assert!(old_pass.await.unwrap().posted.is_empty());
+    t.advance(Duration::minutes(1));
+    let bystander = Arc::new(Recorder::default());
+    let pass = Scheduler::new(third, bystander.clone())
+        .pass()
+        .await
+        .unwrap();
+    assert!(pass.posted.is_empty(), "the new holder's lease still runs");
+    assert!(bystander.published.lock().unwrap().is_empty());
+
+    drop(new_held);
+    assert_eq!(new_pass.await.unwrap().posted.len(), 1);
+    assert_eq!(
+        guilds_of(&sending),
+        [ON_SHARD_0],
+        "sent once, by the new holder"
+    );
+}
