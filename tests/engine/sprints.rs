@@ -36,6 +36,17 @@ async fn play(
     result
 }
 
+/// A five-question duel, Alice against Bob, accepted and running.
+async fn running_duel(t: &TestEngine) -> Sprint {
+    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
+        .await
+        .unwrap();
+    t.engine
+        .accept_duel(GUILD, duel.row.sprint_id, BOB, "player")
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_duel_gives_both_players_the_same_questions_and_ranks_score_then_time() {
     let t = TestEngine::new().await;
@@ -405,15 +416,8 @@ async fn exec(t: &TestEngine, sql: &str) {
 #[tokio::test]
 async fn a_failed_settle_leaves_the_race_running_without_ratings_and_a_retry_finishes_it() {
     let t = TestEngine::new().await;
-    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
-        .await
-        .unwrap();
-    let id = duel.row.sprint_id;
-    let running = t
-        .engine
-        .accept_duel(GUILD, id, BOB, "player")
-        .await
-        .unwrap();
+    let running = running_duel(&t).await;
+    let id = running.row.sprint_id;
     // The database refuses Bob's rating, half way through writing the result.
     let refuse_bob = match crate::BACKEND {
         Backend::Sqlite => format!(
@@ -601,15 +605,8 @@ async fn a_member_starting_two_sprints_at_once_gets_one() {
 #[tokio::test]
 async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
     let mut t = TestEngine::new().await;
-    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
-        .await
-        .unwrap();
-    let id = duel.row.sprint_id;
-    let running = t
-        .engine
-        .accept_duel(GUILD, id, BOB, "player")
-        .await
-        .unwrap();
+    let running = running_duel(&t).await;
+    let id = running.row.sprint_id;
     play(&t, &running, BOB, 2, Duration::seconds(3)).await;
     let settled = play(&t, &running, ALICE, 4, Duration::seconds(3))
         .await
@@ -676,15 +673,8 @@ async fn a_finished_result_waits_for_its_announcement_across_a_restart() {
 #[tokio::test]
 async fn a_lost_result_is_taken_over_by_one_process_and_held_while_it_posts() {
     let t = TestEngine::new().await;
-    let duel = challenge(&t.engine, ALICE, "host", BOB, Some(EXAM), 5, None)
-        .await
-        .unwrap();
-    let id = duel.row.sprint_id;
-    let running = t
-        .engine
-        .accept_duel(GUILD, id, BOB, "player")
-        .await
-        .unwrap();
+    let running = running_duel(&t).await;
+    let id = running.row.sprint_id;
     play(&t, &running, BOB, 2, Duration::seconds(3)).await;
     play(&t, &running, ALICE, 4, Duration::seconds(3))
         .await
